@@ -1,0 +1,532 @@
+/**
+ * The config contract (Pulumi config namespace `observer`).
+ *
+ * Everything the program reads from the user goes through {@link parseConfig}: raw config strings
+ * (as `pulumi.Config` / `pulumi.runtime.allConfig()` hold them) plus a few documented environment
+ * fallbacks become ONE typed, validated {@link ObserverConfig}, before any resource exists. Invalid
+ * input throws a single {@link ConfigError} (a `pulumi.RunError`, so the CLI prints only the message)
+ * naming every bad key path and the form it expects.
+ *
+ * Pure: no Pulumi resource, no I/O. Secrets (credentials) become `pulumi.secret` Outputs here and stay
+ * secret end to end.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import type { ChartKey } from "./versions";
+
+// ---------------------------------------------------------------------------------------------
+// Reusable field forms. Each carries the human description used in error messages.
+// ---------------------------------------------------------------------------------------------
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** Prometheus duration: one or more `<int><unit>` with unit in y, w, d, h, m, s, ms. */
+const PROM_DURATION = /^(\d+y)?(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\d+ms)?$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const QUALIFIED_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
+export const dnsLabel = z
+  .string({ error: "expected a DNS-1123 label (lower-case letters, digits and '-', at most 63 characters)" })
+  .max(63, { error: "expected a DNS-1123 label of at most 63 characters" })
+  .regex(DNS1123_LABEL, {
+    error: "expected a DNS-1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit)",
+  });
+
+export const dnsSubdomain = z
+  .string({ error: "expected a DNS-1123 subdomain (lower-case letters, digits, '-' and '.')" })
+  .max(253, { error: "expected a DNS-1123 subdomain of at most 253 characters" })
+  .regex(DNS1123_SUBDOMAIN, { error: "expected a DNS-1123 subdomain (lower-case letters, digits, '-' and '.')" });
+
+export const labelValue = z
+  .string({ error: "expected a Kubernetes label value (at most 63 characters of letters, digits, '-', '_' and '.')" })
+  .max(63, { error: "expected a Kubernetes label value of at most 63 characters" })
+  .regex(LABEL_VALUE, {
+    error: "expected a Kubernetes label value (letters, digits, '-', '_' and '.', starting and ending alphanumeric)",
+  });
+
+export const labelKey = z
+  .string({ error: "expected a Kubernetes label key such as 'app' or 'example.com/team'" })
+  .regex(QUALIFIED_NAME, { error: "expected a Kubernetes label key such as 'app' or 'example.com/team'" });
+
+export const promDuration = z
+  .string({ error: "expected a Prometheus duration such as '15d', '12h' or '1w2d'" })
+  .regex(PROM_DURATION, { error: "expected a Prometheus duration such as '15d', '12h' or '1w2d'" })
+  .refine((s) => s.length > 0 && durationSeconds(s) > 0, {
+    error: "expected a positive Prometheus duration such as '15d', '12h' or '1w2d'",
+  });
+
+export const httpUrl = z
+  .string({ error: "expected an http(s) URL such as 'https://datalayer.example.com'" })
+  .refine(isHttpUrl, { error: "expected an http(s) URL such as 'https://datalayer.example.com'" });
+
+/** A non-empty credential: parsed as a string, then held as a Pulumi secret Output. */
+export const secretString = z
+  .string({ error: "expected a non-empty secret string (set it with `pulumi config set --secret`)" })
+  .min(1, { error: "expected a non-empty secret string (set it with `pulumi config set --secret`)" })
+  .refine((s) => s.trim().length > 0, { error: "expected a non-empty secret string, not only white space" })
+  .transform((s) => pulumi.secret(s));
+
+const chartOverride = z.strictObject({
+  version: z
+    .string({ error: "expected a chart version such as '1.2.3'" })
+    .regex(/^v?\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/, { error: "expected a chart version such as '1.2.3'" })
+    .optional(),
+  repo: z
+    .string({ error: "expected a Helm repository URL (https://…) or an OCI registry path (oci://…)" })
+    .refine((s) => isHttpUrl(s) || /^oci:\/\/[^\s/]+(\/[^\s/]+)*\/?$/.test(s), {
+      error: "expected a Helm repository URL (https://…) or an OCI registry path (oci://…)",
+    })
+    .optional(),
+});
+
+const selectorSchema = z.strictObject({
+  matchLabels: z.record(labelKey, labelValue).optional(),
+  matchExpressions: z
+    .array(
+      z.strictObject({
+        key: labelKey,
+        operator: z.enum(["In", "NotIn", "Exists", "DoesNotExist"], {
+          error: "expected one of In, NotIn, Exists, DoesNotExist",
+        }),
+        values: z.array(labelValue).optional(),
+      }),
+    )
+    .optional(),
+});
+
+// ---------------------------------------------------------------------------------------------
+// The schema. Every key here is documented in the README's config table (a test checks both agree).
+// ---------------------------------------------------------------------------------------------
+
+export const CHART_KEYS: readonly ChartKey[] = [
+  "prometheusOperatorCrds",
+  "kubePrometheusStack",
+  "loki",
+  "tempo",
+  "tempoDistributed",
+  "opentelemetryOperator",
+];
+
+const chartsSchema = z.strictObject({
+  prometheusOperatorCrds: chartOverride.optional(),
+  kubePrometheusStack: chartOverride.optional(),
+  loki: chartOverride.optional(),
+  tempo: chartOverride.optional(),
+  tempoDistributed: chartOverride.optional(),
+  opentelemetryOperator: chartOverride.optional(),
+  /** One repository (OCI registry path or Helm repo) that mirrors every chart: air-gapped installs. */
+  mirror: chartOverride.shape.repo,
+});
+
+const grafanaSchema = z.strictObject({
+  adminUser: z
+    .string({ error: "expected a user name (letters, digits, '.', '_', '@' or '-')" })
+    .regex(/^[A-Za-z0-9._@-]{1,64}$/, { error: "expected a user name (letters, digits, '.', '_', '@' or '-')" })
+    .optional(),
+  ingress: z
+    .strictObject({
+      enabled: z.boolean({ error: "expected true or false" }).optional(),
+      className: dnsSubdomain.optional(),
+      annotations: z.record(labelKey, z.string({ error: "expected a string annotation value" })).optional(),
+      tlsSecretName: dnsSubdomain.optional(),
+    })
+    .optional(),
+});
+
+/** Keys of `observer:*`, with their schemas. Areas of the product add theirs here. */
+export const configShape = {
+  profile: z.enum(["dev", "prod"], { error: "expected 'dev' or 'prod'" }).optional(),
+  namespace: dnsLabel.optional(),
+  clusterName: labelValue.refine((s) => s.length > 0, { error: "expected a non-empty cluster name" }).optional(),
+  runUrl: httpUrl.optional(),
+  kubeContext: z.string({ error: "expected a kubeconfig context name" }).min(1, { error: "expected a kubeconfig context name" }).optional(),
+  grafana: grafanaSchema.optional(),
+  charts: chartsSchema.optional(),
+  crds: z
+    .strictObject({
+      prometheus: z.enum(["managed", "external"], { error: "expected 'managed' or 'external'" }).optional(),
+    })
+    .optional(),
+  loki: z
+    .strictObject({
+      tenant: z
+        .string({ error: "expected a Loki tenant ID (letters, digits, '!-_.*'()' up to 150 characters)" })
+        .regex(/^[A-Za-z0-9!\-_.*'()]{1,150}$/, {
+          error: "expected a Loki tenant ID (letters, digits, '!-_.*'()' up to 150 characters)",
+        })
+        .refine((s) => s !== "." && s !== "..", { error: "a Loki tenant ID cannot be '.' or '..'" })
+        .optional(),
+    })
+    .optional(),
+  operator: z
+    .strictObject({
+      certManagerIssuer: z
+        .strictObject({
+          name: dnsSubdomain,
+          kind: z.enum(["Issuer", "ClusterIssuer"], { error: "expected 'Issuer' or 'ClusterIssuer'" }).optional(),
+        })
+        .optional(),
+    })
+    .optional(),
+  kernels: z
+    .strictObject({
+      namespace: dnsLabel.optional(),
+      metricsPort: z
+        .number({ error: "expected a port number from 1 to 65535" })
+        .int({ error: "expected a port number from 1 to 65535" })
+        .min(1, { error: "expected a port number from 1 to 65535" })
+        .max(65535, { error: "expected a port number from 1 to 65535" })
+        .optional(),
+      path: z
+        .string({ error: "expected an HTTP path starting with '/'" })
+        .regex(/^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*$/, { error: "expected an HTTP path starting with '/'" })
+        .optional(),
+      selector: selectorSchema.optional(),
+    })
+    .optional(),
+  podMonitorApps: z.array(labelValue.min(1, { error: "expected a non-empty label value" })).optional(),
+  retention: z
+    .strictObject({ metrics: promDuration.optional(), logs: promDuration.optional(), traces: promDuration.optional() })
+    .optional(),
+};
+
+export const configSchema = z.strictObject(configShape);
+export type RawConfig = z.infer<typeof configSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// The resolved config: every default applied, per profile.
+// ---------------------------------------------------------------------------------------------
+
+export type Profile = "dev" | "prod";
+
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: { key: string; operator: "In" | "NotIn" | "Exists" | "DoesNotExist"; values?: string[] }[];
+}
+
+export interface ObserverConfig {
+  profile: Profile;
+  namespace: string;
+  clusterName: string;
+  /** Base URL of the Datalayer run (no trailing slash), or undefined. */
+  runUrl?: string;
+  /** Kubeconfig context the provider must target; undefined in dev means "the current context". */
+  kubeContext?: string;
+  grafana: {
+    adminUser: string;
+    ingress: {
+      enabled: boolean;
+      /** Host served, taken from `runUrl`. Set whenever `enabled`. */
+      host?: string;
+      /** Path prefix served (`<runUrl path>/grafana`). */
+      path: string;
+      className?: string;
+      annotations: Record<string, string>;
+      tlsSecretName?: string;
+    };
+    /** The URL users open (scheme, host and `/grafana` sub-path), when the ingress is on. */
+    rootUrl?: string;
+    /** True when the public URL is https (secure cookies). */
+    https: boolean;
+  };
+  charts: Partial<Record<ChartKey, { version?: string; repo?: string }>> & { mirror?: string };
+  crds: { prometheus: "managed" | "external" };
+  loki: { tenant?: string };
+  operator: { certManagerIssuer?: { name: string; kind: "Issuer" | "ClusterIssuer" } };
+  kernels: { namespace: string; metricsPort: number; path: string; selector: LabelSelector };
+  podMonitorApps: string[];
+  retention: { metrics: string; logs: string; traces: string };
+}
+
+/** Defaults that differ by profile. */
+export const PROFILE_DEFAULTS: Readonly<Record<Profile, { retention: ObserverConfig["retention"] }>> = {
+  dev: { retention: { metrics: "7d", logs: "7d", traces: "3d" } },
+  prod: { retention: { metrics: "30d", logs: "30d", traces: "14d" } },
+};
+
+export const DEFAULTS = {
+  namespace: "datalayer-observer",
+  devClusterName: "local",
+  grafanaAdminUser: "admin",
+  kernels: {
+    namespace: "datalayer-runtimes",
+    metricsPort: 2300,
+    path: "/metrics",
+    selector: { matchExpressions: [{ key: "jupyterpool.datalayer.io/name", operator: "Exists" as const }] },
+  },
+  podMonitorApps: ["pulsar"],
+} as const;
+
+/** Environment fallbacks (documented in the README). */
+export interface ConfigEnv {
+  DATALAYER_RUN_HOST?: string;
+  DATALAYER_RUN_URL?: string;
+}
+
+/** The single error raised for invalid config: a RunError, so the CLI prints no stack trace. */
+export class ConfigError extends pulumi.RunError {
+  constructor(readonly problems: readonly ConfigProblem[]) {
+    super(formatProblems(problems));
+    this.name = "ConfigError";
+  }
+}
+
+export interface ConfigProblem {
+  /** Key path as the user writes it with `pulumi config set --path`, e.g. `observer:kernels.metricsPort`. */
+  readonly path: string;
+  readonly message: string;
+}
+
+function formatProblems(problems: readonly ConfigProblem[]): string {
+  const lines = problems.map((p) => `  - ${p.path}: ${p.message}`);
+  return [
+    `Invalid Observer configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}); nothing was deployed:`,
+    ...lines,
+    "Fix these with `pulumi config set --path observer:<key> <value>` (see the README's config reference).",
+  ].join("\n");
+}
+
+function keyPath(path: readonly PropertyKey[]): string {
+  let out = "observer:";
+  path.forEach((seg, i) => {
+    if (typeof seg === "number") out += `[${seg}]`;
+    else out += (i === 0 ? "" : ".") + String(seg);
+  });
+  return out;
+}
+
+/**
+ * Turns raw Pulumi config values (strings: scalars as typed, objects and lists as JSON) into values.
+ * `pulumi config set --path` stores structured values as JSON; plain `pulumi config set` stores strings.
+ */
+export function decodeRawValue(value: string): unknown {
+  const trimmed = value.trim();
+  if (trimmed === "true") return true;
+  if (trimmed === "false") return false;
+  if (/^-?\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed);
+  if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+    try {
+      return JSON.parse(trimmed);
+    } catch {
+      return value;
+    }
+  }
+  return value;
+}
+
+/** Keys whose values stay strings even when they look like numbers or booleans. */
+const STRING_KEYS = new Set(["clusterName", "kubeContext", "namespace", "profile", "runUrl"]);
+
+/**
+ * Reads the project's config map (`{"observer:profile": "dev", ...}`) into a raw object,
+ * ignoring other namespaces (provider config such as `kubernetes:*` is not ours).
+ */
+export function rawFromPulumiConfig(all: Record<string, string>, project = "observer"): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [fullKey, value] of Object.entries(all)) {
+    const [ns, ...rest] = fullKey.split(":");
+    if (ns !== project || rest.length === 0) continue;
+    const key = rest.join(":");
+    out[key] = STRING_KEYS.has(key) ? value : decodeRawValue(value);
+  }
+  return out;
+}
+
+/**
+ * Validates and resolves the config. Throws one ConfigError listing every problem.
+ * @param raw    the `observer:*` keys, already decoded (see {@link rawFromPulumiConfig}).
+ * @param env    environment fallbacks.
+ */
+export function parseConfig(raw: Record<string, unknown>, env: ConfigEnv = {}): ObserverConfig {
+  const result = configSchema.safeParse(raw);
+  const problems: ConfigProblem[] = [];
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      if (issue.code === "unrecognized_keys") {
+        for (const k of issue.keys) {
+          problems.push({
+            path: keyPath([...issue.path, k]),
+            message: `unknown key (a typo?); known keys here: ${knownKeysAt(issue.path).join(", ")}`,
+          });
+        }
+      } else {
+        problems.push({ path: keyPath(issue.path), message: issue.message });
+      }
+    }
+    throw new ConfigError(dedupe(problems));
+  }
+  const c = result.data;
+  const profile: Profile = c.profile ?? "dev";
+
+  // clusterName: config, else $DATALAYER_RUN_HOST, else `local` in dev; required in prod.
+  let clusterName = c.clusterName ?? nonEmpty(env.DATALAYER_RUN_HOST);
+  if (clusterName !== undefined && !labelValue.safeParse(clusterName).success) {
+    problems.push({
+      path: "observer:clusterName",
+      message: `$DATALAYER_RUN_HOST (${JSON.stringify(clusterName)}) is not a valid label value; set observer:clusterName`,
+    });
+  }
+  if (clusterName === undefined) {
+    if (profile === "prod") {
+      problems.push({
+        path: "observer:clusterName",
+        message: "required in prod (the `cluster` label on all telemetry); set it or $DATALAYER_RUN_HOST",
+      });
+    }
+    clusterName = DEFAULTS.devClusterName;
+  }
+
+  let runUrl = c.runUrl ?? nonEmpty(env.DATALAYER_RUN_URL);
+  if (runUrl !== undefined && c.runUrl === undefined && !isHttpUrl(runUrl)) {
+    problems.push({ path: "observer:runUrl", message: `$DATALAYER_RUN_URL (${JSON.stringify(runUrl)}) is not an http(s) URL` });
+    runUrl = undefined;
+  }
+  runUrl = runUrl?.replace(/\/+$/, "");
+
+  if (profile === "prod" && c.kubeContext === undefined) {
+    problems.push({
+      path: "observer:kubeContext",
+      message: "required in prod: name the kubeconfig context to deploy to, so a switched context cannot hit the wrong cluster",
+    });
+  }
+
+  const ingressEnabled = c.grafana?.ingress?.enabled ?? runUrl !== undefined;
+  if (ingressEnabled && runUrl === undefined) {
+    problems.push({
+      path: "observer:grafana.ingress.enabled",
+      message: "the Grafana ingress needs a host: set observer:runUrl (or $DATALAYER_RUN_URL), or disable the ingress",
+    });
+  }
+  const url = runUrl !== undefined ? new URL(runUrl) : undefined;
+  const basePath = url ? url.pathname.replace(/\/+$/, "") : "";
+  const https = url?.protocol === "https:";
+  if (c.grafana?.ingress?.tlsSecretName !== undefined && url !== undefined && !https) {
+    problems.push({
+      path: "observer:grafana.ingress.tlsSecretName",
+      message: "a TLS secret is set but observer:runUrl is http://; use an https:// runUrl",
+    });
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const namespace = c.namespace ?? DEFAULTS.namespace;
+  const defaults = PROFILE_DEFAULTS[profile];
+  return {
+    profile,
+    namespace,
+    clusterName,
+    ...(runUrl !== undefined ? { runUrl } : {}),
+    ...(c.kubeContext !== undefined ? { kubeContext: c.kubeContext } : {}),
+    grafana: {
+      adminUser: c.grafana?.adminUser ?? DEFAULTS.grafanaAdminUser,
+      ingress: {
+        enabled: ingressEnabled,
+        ...(ingressEnabled && url ? { host: url.hostname } : {}),
+        path: `${basePath}/grafana`,
+        ...(c.grafana?.ingress?.className !== undefined ? { className: c.grafana.ingress.className } : {}),
+        annotations: { ...(c.grafana?.ingress?.annotations ?? {}) },
+        ...(c.grafana?.ingress?.tlsSecretName !== undefined ? { tlsSecretName: c.grafana.ingress.tlsSecretName } : {}),
+      },
+      ...(ingressEnabled && url ? { rootUrl: `${url.protocol}//${url.host}${basePath}/grafana/` } : {}),
+      https: ingressEnabled && https,
+    },
+    charts: { ...(c.charts ?? {}) },
+    crds: { prometheus: c.crds?.prometheus ?? "managed" },
+    loki: { ...(c.loki?.tenant !== undefined ? { tenant: c.loki.tenant } : {}) },
+    operator: {
+      ...(c.operator?.certManagerIssuer
+        ? {
+            certManagerIssuer: {
+              name: c.operator.certManagerIssuer.name,
+              kind: c.operator.certManagerIssuer.kind ?? "ClusterIssuer",
+            },
+          }
+        : {}),
+    },
+    kernels: {
+      namespace: c.kernels?.namespace ?? DEFAULTS.kernels.namespace,
+      metricsPort: c.kernels?.metricsPort ?? DEFAULTS.kernels.metricsPort,
+      path: c.kernels?.path ?? DEFAULTS.kernels.path,
+      selector: (c.kernels?.selector as LabelSelector | undefined) ?? {
+        matchExpressions: DEFAULTS.kernels.selector.matchExpressions.map((e) => ({ ...e })),
+      },
+    },
+    podMonitorApps: c.podMonitorApps ?? [...DEFAULTS.podMonitorApps],
+    retention: {
+      metrics: c.retention?.metrics ?? defaults.retention.metrics,
+      logs: c.retention?.logs ?? defaults.retention.logs,
+      traces: c.retention?.traces ?? defaults.retention.traces,
+    },
+  };
+}
+
+/** Reads `observer:*` through pulumi.Config and the environment, and parses it. */
+export function loadConfig(project = "observer"): ObserverConfig {
+  // `new pulumi.Config` asserts the namespace; allConfig gives every key so unknown ones are caught.
+  new pulumi.Config(project);
+  const raw = rawFromPulumiConfig(pulumi.runtime.allConfig(), project);
+  return parseConfig(raw, { DATALAYER_RUN_HOST: process.env.DATALAYER_RUN_HOST, DATALAYER_RUN_URL: process.env.DATALAYER_RUN_URL });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------------------------
+
+function isHttpUrl(s: string): boolean {
+  try {
+    const u = new URL(s);
+    return (u.protocol === "http:" || u.protocol === "https:") && u.hostname.length > 0 && !u.username && !u.password && !u.search && !u.hash;
+  } catch {
+    return false;
+  }
+}
+
+function nonEmpty(s: string | undefined): string | undefined {
+  return s !== undefined && s.trim() !== "" ? s.trim() : undefined;
+}
+
+/** One problem per key path (the first, most specific check that failed). */
+function dedupe(problems: ConfigProblem[]): ConfigProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    if (seen.has(p.path)) return false;
+    seen.add(p.path);
+    return true;
+  });
+}
+
+const UNITS: Record<string, number> = { y: 31536000, w: 604800, d: 86400, h: 3600, m: 60, s: 1, ms: 0.001 };
+
+/** Seconds in a Prometheus duration (`1w2d` → 777600). */
+export function durationSeconds(d: string): number {
+  let total = 0;
+  for (const m of d.matchAll(/(\d+)(ms|y|w|d|h|m|s)/g)) total += Number(m[1]) * UNITS[m[2]!]!;
+  return total;
+}
+
+/** Whole hours in a Prometheus duration, rounded up (Tempo takes hours). */
+export function durationHours(d: string): number {
+  return Math.ceil(durationSeconds(d) / 3600);
+}
+
+/** The schema object (or undefined) found at a path inside the strict config schema. */
+function knownKeysAt(path: readonly PropertyKey[]): string[] {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  let schema: any = configSchema;
+  for (const seg of path) {
+    schema = unwrap(schema);
+    if (typeof seg === "number") schema = schema?.element;
+    else schema = schema?.shape?.[seg as string];
+  }
+  schema = unwrap(schema);
+  return schema?.shape ? Object.keys(schema.shape).sort() : [];
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function unwrap(schema: any): any {
+  let s = schema;
+  while (s && (s.def?.type === "optional" || s.def?.type === "default" || s.def?.type === "pipe")) {
+    s = s.def.type === "pipe" ? s.def.in : s.def.innerType;
+  }
+  return s;
+}

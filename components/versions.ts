@@ -1,0 +1,98 @@
+/**
+ * Every pinned version in one place: Helm charts (with their repositories) and the images we
+ * set ourselves. Each can be overridden from config (`observer:charts`, `observer:images`);
+ * nothing else in the program names a version.
+ *
+ * Pins were chosen together: kube-prometheus-stack 88.5.3 and prometheus-operator-crds 31.0.1
+ * both ship Prometheus Operator v0.93.1; opentelemetry-operator 0.122.0 ships operator 0.158.0,
+ * and the collector image is the contrib distribution of the same release.
+ */
+
+/** Repositories of the charts (the Grafana OSS charts moved to grafana-community in 2026). */
+export const REPOS = {
+  prometheusCommunity: "https://prometheus-community.github.io/helm-charts",
+  grafanaCommunity: "https://grafana-community.github.io/helm-charts",
+  openTelemetry: "https://open-telemetry.github.io/opentelemetry-helm-charts",
+} as const;
+
+/** The charts this program installs, by the key used in config (`observer:charts.<key>`). */
+export type ChartKey =
+  | "prometheusOperatorCrds"
+  | "kubePrometheusStack"
+  | "loki"
+  | "tempo"
+  | "tempoDistributed"
+  | "opentelemetryOperator";
+
+export interface ChartPin {
+  /** Chart name in its repository. */
+  readonly chart: string;
+  /** Chart version (exact). */
+  readonly version: string;
+  /** Helm repository URL, or an `oci://` registry path holding the chart. */
+  readonly repo: string;
+  /** The app version the chart ships, for documentation and inventories. */
+  readonly appVersion: string;
+}
+
+export const CHARTS: Readonly<Record<ChartKey, ChartPin>> = {
+  prometheusOperatorCrds: {
+    chart: "prometheus-operator-crds",
+    version: "31.0.1",
+    repo: REPOS.prometheusCommunity,
+    appVersion: "v0.93.1",
+  },
+  kubePrometheusStack: {
+    chart: "kube-prometheus-stack",
+    version: "88.5.3",
+    repo: REPOS.prometheusCommunity,
+    appVersion: "v0.93.1",
+  },
+  loki: { chart: "loki", version: "18.11.0", repo: REPOS.grafanaCommunity, appVersion: "3.7.6" },
+  tempo: { chart: "tempo", version: "2.2.4", repo: REPOS.grafanaCommunity, appVersion: "2.10.8" },
+  tempoDistributed: {
+    chart: "tempo-distributed",
+    version: "3.3.0",
+    repo: REPOS.grafanaCommunity,
+    appVersion: "3.0.3",
+  },
+  opentelemetryOperator: {
+    chart: "opentelemetry-operator",
+    version: "0.122.0",
+    repo: REPOS.openTelemetry,
+    appVersion: "0.158.0",
+  },
+};
+
+/** Images we set explicitly (the charts pin their own; a registry mirror rewrites both). */
+export const IMAGES = {
+  /** The contrib collector: it has the `prometheusremotewrite`/`filelog`/`k8sattributes` components we use. */
+  collectorContrib: {
+    registry: "ghcr.io",
+    repository: "open-telemetry/opentelemetry-collector-releases/opentelemetry-collector-contrib",
+    tag: "0.158.0",
+  },
+} as const;
+
+export interface ImageRef {
+  readonly registry: string;
+  readonly repository: string;
+  readonly tag: string;
+}
+
+/** `registry/repository:tag`, with the registry replaced by `mirror` when one is configured. */
+export function imageString(image: ImageRef, mirror?: string): string {
+  const registry = mirror ? mirror.replace(/\/+$/, "") : image.registry;
+  return `${registry}/${image.repository}:${image.tag}`;
+}
+
+/** The effective pin of a chart after config overrides (`charts.<key>` and `charts.mirror`). */
+export function resolveChart(
+  key: ChartKey,
+  overrides: { version?: string; repo?: string } | undefined,
+  mirror?: string,
+): ChartPin {
+  const pin = CHARTS[key];
+  const repo = overrides?.repo ?? (mirror ? mirror.replace(/\/+$/, "") : pin.repo);
+  return { ...pin, version: overrides?.version ?? pin.version, repo };
+}
