@@ -13,6 +13,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { ChartKey } from "./versions";
+import { collectorsShape, resolveCollectors, type CollectorsConfig } from "./collectors/config";
+import { alertingShape, resolveAlerting, type AlertingConfig } from "./alerting/config";
+import { securityShape, resolveSecurity, type SecurityConfig } from "./security/config";
+import { prodShape, resolveProd, type ProdConfig } from "./prod/config";
 
 // ---------------------------------------------------------------------------------------------
 // Reusable field forms. Each carries the human description used in error messages.
@@ -133,8 +137,8 @@ const grafanaSchema = z.strictObject({
     .optional(),
 });
 
-/** Keys of `observer:*`, with their schemas. Areas of the product add theirs here. */
-export const configShape = {
+/** Core keys of `observer:*`, with their schemas. */
+export const coreShape = {
   profile: z.enum(["dev", "prod"], { error: "expected 'dev' or 'prod'" }).optional(),
   namespace: dnsLabel.optional(),
   clusterName: labelValue.refine((s) => s.length > 0, { error: "expected a non-empty cluster name" }).optional(),
@@ -190,6 +194,11 @@ export const configShape = {
     .optional(),
 };
 
+/**
+ * Every key of `observer:*`: the core keys and those of each area (components/<area>/config.ts).
+ * Unknown keys anywhere are errors (typo protection).
+ */
+export const configShape = { ...coreShape, ...collectorsShape, ...alertingShape, ...securityShape, ...prodShape };
 export const configSchema = z.strictObject(configShape);
 export type RawConfig = z.infer<typeof configSchema>;
 
@@ -204,7 +213,8 @@ export interface LabelSelector {
   matchExpressions?: { key: string; operator: "In" | "NotIn" | "Exists" | "DoesNotExist"; values?: string[] }[];
 }
 
-export interface ObserverConfig {
+/** The core keys, resolved. Area resolvers receive this. */
+export interface BaseConfig {
   profile: Profile;
   namespace: string;
   clusterName: string;
@@ -237,6 +247,9 @@ export interface ObserverConfig {
   podMonitorApps: string[];
   retention: { metrics: string; logs: string; traces: string };
 }
+
+/** The whole resolved config. */
+export type ObserverConfig = BaseConfig & CollectorsConfig & AlertingConfig & SecurityConfig & ProdConfig;
 
 /** Defaults that differ by profile. */
 export const PROFILE_DEFAULTS: Readonly<Record<Profile, { retention: ObserverConfig["retention"] }>> = {
@@ -407,11 +420,9 @@ export function parseConfig(raw: Record<string, unknown>, env: ConfigEnv = {}): 
     });
   }
 
-  if (problems.length > 0) throw new ConfigError(problems);
-
   const namespace = c.namespace ?? DEFAULTS.namespace;
   const defaults = PROFILE_DEFAULTS[profile];
-  return {
+  const base: BaseConfig = {
     profile,
     namespace,
     clusterName,
@@ -458,6 +469,14 @@ export function parseConfig(raw: Record<string, unknown>, env: ConfigEnv = {}): 
       traces: c.retention?.traces ?? defaults.retention.traces,
     },
   };
+  const areas = {
+    ...resolveCollectors(c, base, problems),
+    ...resolveAlerting(c, base, problems),
+    ...resolveSecurity(c, base, problems),
+    ...resolveProd(c, base, problems),
+  };
+  if (problems.length > 0) throw new ConfigError(dedupe(problems));
+  return { ...base, ...areas };
 }
 
 /** Reads `observer:*` through pulumi.Config and the environment, and parses it. */
