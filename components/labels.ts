@@ -33,3 +33,9 @@ export const POD_MONITOR_LABEL = "app";
 
 /** Label the Grafana sidecar collects dashboards by. */
 export const DASHBOARD_LABEL = { key: "grafana_dashboard", value: "1" } as const;
+
+/**
+ * `app` label of the remote-kernels PodMonitor. Prometheus' PodMonitor selector always includes it
+ * besides `observer:podMonitorApps`, so the kernels are scraped whatever the user lists.
+ */
+export const KERNELS_POD_MONITOR_APP = "datalayer-kernels";
