@@ -1,26 +1,281 @@
 /**
- * Config keys owned by this area: issue 7 (object storage, tempo kafka, prometheus HA/remote write, image mirror, sizing).
+ * Config keys owned by this area: issue 7 (object storage, Tempo's Kafka queue, Prometheus HA and remote
+ * write, the image registry mirror).
  * Merged into the one `observer:*` schema by components/config.ts; resolved after the core keys.
+ *
+ * Credentials (`objectStorage.accessKeyId`/`secretAccessKey`, `prometheus.remoteWrite.password`/`bearerToken`)
+ * are parsed as Pulumi secrets and reach workloads only through Kubernetes Secrets (components/charts/secrets.ts),
+ * never through Helm values.
  */
-import type { z } from "zod";
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+// Types only: components/config.ts imports this module, so a value import from it would be circular.
 import type { BaseConfig, ConfigProblem } from "../config";
 
+// Field forms (local copies of the core ones: see the import note above).
+const UNITS: Record<string, number> = { y: 31536000, w: 604800, d: 86400, h: 3600, m: 60, s: 1, ms: 0.001 };
+function seconds(d: string): number {
+  let total = 0;
+  for (const m of d.matchAll(/(\d+)(ms|y|w|d|h|m|s)/g)) total += Number(m[1]) * UNITS[m[2]!]!;
+  return total;
+}
+const promDuration = z
+  .string({ error: "expected a Prometheus duration such as '5m' or '1h'" })
+  .regex(/^(\d+y)?(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\d+ms)?$/, { error: "expected a Prometheus duration such as '5m' or '1h'" })
+  .refine((s) => s.length > 0, { error: "expected a Prometheus duration such as '5m' or '1h'" });
+const httpUrl = z
+  .string({ error: "expected an http(s) URL such as 'https://mimir.example.com/api/v1/push'" })
+  .refine(
+    (s) => {
+      try {
+        const u = new URL(s);
+        return (u.protocol === "http:" || u.protocol === "https:") && u.hostname.length > 0 && !u.username && !u.password;
+      } catch {
+        return false;
+      }
+    },
+    { error: "expected an http(s) URL such as 'https://mimir.example.com/api/v1/push'" },
+  );
+const secretString = z
+  .string({ error: "expected a non-empty secret string (set it with `pulumi config set --secret`)" })
+  .refine((s) => s.trim().length > 0, { error: "expected a non-empty secret string (set it with `pulumi config set --secret`)" })
+  .transform((s) => pulumi.secret(s));
+
+const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const bucket = z
+  .string({ error: "expected an S3 bucket name (3-63 lower-case letters, digits, '.' and '-')" })
+  .regex(S3_BUCKET, { error: "expected an S3 bucket name (3-63 lower-case letters, digits, '.' and '-')" });
+
+/** `host`, `host:port`, or an http(s) URL: the S3-compatible endpoint. */
+const S3_ENDPOINT = /^(https?:\/\/)?[A-Za-z0-9.-]+(:\d{1,5})?\/?$/;
+/** Kafka bootstrap address(es): `host:port[,host:port…]`. */
+const KAFKA_ADDRESS = /^[A-Za-z0-9.-]+:\d{1,5}(,[A-Za-z0-9.-]+:\d{1,5})*$/;
+/** Prometheus size such as `45GB` (units B, KB, MB, GB, TB, PB, EB). */
+const PROM_SIZE = /^\d+(B|KB|MB|GB|TB|PB|EB)$/;
+/** Kubernetes quantity for a volume size such as `50Gi`. */
+const VOLUME_SIZE = /^\d+(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
+/** Registry prefix: `host[:port][/path…]`, no scheme, no trailing slash needed. */
+const REGISTRY_PREFIX = /^[A-Za-z0-9.-]+(:\d{1,5})?(\/[a-z0-9]+([._-][a-z0-9]+)*)*\/?$/;
+
+const objectStorageSchema = z.strictObject({
+  endpoint: z
+    .string({ error: "expected an S3 endpoint such as 's3.eu-west-1.amazonaws.com' or 'http://minio.storage:9000'" })
+    .regex(S3_ENDPOINT, {
+      error: "expected an S3 endpoint such as 's3.eu-west-1.amazonaws.com' or 'http://minio.storage:9000'",
+    }),
+  region: z.string({ error: "expected a region name such as 'eu-west-1'" }).min(1, { error: "expected a region name such as 'eu-west-1'" }).optional(),
+  buckets: z.strictObject({
+    lokiChunks: bucket,
+    lokiRuler: bucket,
+    tempo: bucket,
+  }),
+  insecure: z.boolean({ error: "expected true or false" }).optional(),
+  forcePathStyle: z.boolean({ error: "expected true or false" }).optional(),
+  accessKeyId: secretString.optional(),
+  secretAccessKey: secretString.optional(),
+});
+
+const remoteWriteSchema = z.strictObject({
+  url: httpUrl,
+  username: z.string({ error: "expected a user name" }).min(1, { error: "expected a user name" }).optional(),
+  password: secretString.optional(),
+  bearerToken: secretString.optional(),
+});
+
 /** Zod schemas of this area's top-level keys (all optional; defaults applied in resolve). */
-export const prodShape = {} satisfies Record<string, z.ZodType>;
+export const prodShape = {
+  /** S3-compatible object storage for Loki and Tempo (required in prod). */
+  objectStorage: objectStorageSchema.optional(),
+  /** Tempo: `kafka.address` switches prod to the tempo-distributed (Tempo 3) chart. */
+  tempo: z
+    .strictObject({
+      kafka: z
+        .strictObject({
+          address: z
+            .string({ error: "expected Kafka bootstrap address(es) 'host:port[,host:port…]'" })
+            .regex(KAFKA_ADDRESS, { error: "expected Kafka bootstrap address(es) 'host:port[,host:port…]'" }),
+          topic: z
+            .string({ error: "expected a Kafka topic name" })
+            .regex(/^[A-Za-z0-9._-]{1,249}$/, { error: "expected a Kafka topic name (letters, digits, '.', '_' and '-')" })
+            .optional(),
+        })
+        .optional(),
+    })
+    .optional(),
+  /** Prometheus HA, storage and optional remote write to a long-term store. */
+  prometheus: z
+    .strictObject({
+      replicas: z
+        .number({ error: "expected a whole number of replicas from 1 to 5" })
+        .int({ error: "expected a whole number of replicas from 1 to 5" })
+        .min(1, { error: "expected a whole number of replicas from 1 to 5" })
+        .max(5, { error: "expected a whole number of replicas from 1 to 5" })
+        .optional(),
+      retentionSize: z
+        .string({ error: "expected a Prometheus size such as '45GB'" })
+        .regex(PROM_SIZE, { error: "expected a Prometheus size such as '45GB'" })
+        .optional(),
+      storageSize: z
+        .string({ error: "expected a volume size such as '50Gi'" })
+        .regex(VOLUME_SIZE, { error: "expected a volume size such as '50Gi'" })
+        .optional(),
+      outOfOrderTimeWindow: promDuration.optional(),
+      remoteWrite: remoteWriteSchema.optional(),
+    })
+    .optional(),
+  /** Air-gapped installs: every image is pulled from this registry prefix instead of its public registry. */
+  images: z
+    .strictObject({
+      mirror: z
+        .string({ error: "expected a registry prefix such as 'registry.example.com/mirror' (no scheme)" })
+        .regex(REGISTRY_PREFIX, { error: "expected a registry prefix such as 'registry.example.com/mirror' (no scheme)" })
+        .optional(),
+    })
+    .optional(),
+  /** StorageClass for every PersistentVolumeClaim (default: the cluster's default StorageClass). */
+  storageClassName: z
+    .string({ error: "expected a StorageClass name" })
+    .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: "expected a StorageClass name (DNS-1123 subdomain)" })
+    .optional(),
+} satisfies Record<string, z.ZodType>;
+
+type ProdRaw = z.infer<z.ZodObject<typeof prodShape>>;
+
+/** Resolved S3-compatible object storage. */
+export interface ObjectStorageConfig {
+  /** Endpoint host[:port] without scheme (what Loki and Tempo expect). */
+  endpoint: string;
+  region?: string;
+  buckets: { lokiChunks: string; lokiRuler: string; tempo: string };
+  /** True for plain-HTTP endpoints (`http://…` or `insecure: true`). */
+  insecure: boolean;
+  forcePathStyle: boolean;
+  /** Static credentials (Pulumi secrets); absent means ambient credentials (IRSA, workload identity). */
+  credentials?: { accessKeyId: pulumi.Output<string>; secretAccessKey: pulumi.Output<string> };
+}
 
 /** This area's resolved config, merged into ObserverConfig. */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface ProdConfig {}
+export interface ProdConfig {
+  /** Set in prod (required there); undefined in dev (filesystem storage). */
+  objectStorage?: ObjectStorageConfig;
+  tempo: { kafka?: { address: string; topic: string } };
+  prometheus: {
+    replicas: number;
+    /** Empty string: no size-based retention. */
+    retentionSize: string;
+    storageSize: string;
+    outOfOrderTimeWindow: string;
+    remoteWrite?: {
+      url: string;
+      basicAuth?: { username: string; password: pulumi.Output<string> };
+      bearerToken?: pulumi.Output<string>;
+    };
+  };
+  images: { mirror?: string };
+  storageClassName?: string;
+}
+
+/** Per-profile defaults of this area. */
+export const PROD_DEFAULTS = {
+  dev: { prometheus: { replicas: 1, retentionSize: "", storageSize: "10Gi", outOfOrderTimeWindow: "0s" } },
+  prod: { prometheus: { replicas: 2, retentionSize: "45GB", storageSize: "50Gi", outOfOrderTimeWindow: "5m" } },
+} as const;
 
 /**
  * Applies defaults (per profile) and semantic checks. Push every problem into `problems`
  * (key path as `observer:a.b`), never throw.
  */
-export function resolveProd(
-  // Once the shape has keys, type this as z.infer<z.ZodObject<typeof prodShape>>.
-  _raw: object,
-  _base: BaseConfig,
-  _problems: ConfigProblem[],
-): ProdConfig {
-  return {};
+export function resolveProd(raw: ProdRaw, base: BaseConfig, problems: ConfigProblem[]): ProdConfig {
+  const d = PROD_DEFAULTS[base.profile].prometheus;
+  const os = raw.objectStorage;
+  let objectStorage: ObjectStorageConfig | undefined;
+  if (os === undefined) {
+    if (base.profile === "prod") {
+      problems.push({
+        path: "observer:objectStorage",
+        message:
+          "required in prod (Loki Distributed and Tempo store on S3-compatible object storage): set endpoint and buckets " +
+          "{ lokiChunks, lokiRuler, tempo }, and accessKeyId/secretAccessKey with `pulumi config set --secret --path`",
+      });
+    }
+  } else {
+    if ((os.accessKeyId === undefined) !== (os.secretAccessKey === undefined)) {
+      const missing = os.accessKeyId === undefined ? "accessKeyId" : "secretAccessKey";
+      problems.push({
+        path: `observer:objectStorage.${missing}`,
+        message: "set both accessKeyId and secretAccessKey (as secrets), or neither to use ambient credentials",
+      });
+    }
+    const b = os.buckets;
+    if (b.lokiChunks === b.lokiRuler) {
+      problems.push({ path: "observer:objectStorage.buckets.lokiRuler", message: "must differ from buckets.lokiChunks" });
+    }
+    if (b.tempo === b.lokiChunks || b.tempo === b.lokiRuler) {
+      problems.push({ path: "observer:objectStorage.buckets.tempo", message: "must differ from the Loki buckets" });
+    }
+    const plainHttp = os.endpoint.startsWith("http://");
+    if (plainHttp && os.insecure === false) {
+      problems.push({ path: "observer:objectStorage.insecure", message: "an http:// endpoint is insecure; drop `insecure: false` or use https://" });
+    }
+    objectStorage = {
+      endpoint: os.endpoint.replace(/^https?:\/\//, "").replace(/\/+$/, ""),
+      ...(os.region !== undefined ? { region: os.region } : {}),
+      buckets: { ...b },
+      insecure: os.insecure ?? plainHttp,
+      forcePathStyle: os.forcePathStyle ?? false,
+      ...(os.accessKeyId !== undefined && os.secretAccessKey !== undefined
+        ? { credentials: { accessKeyId: os.accessKeyId, secretAccessKey: os.secretAccessKey } }
+        : {}),
+    };
+  }
+
+  const kafka = raw.tempo?.kafka;
+  if (kafka !== undefined && base.profile === "dev") {
+    problems.push({
+      path: "observer:tempo.kafka.address",
+      message: "only used in prod (tempo-distributed); dev runs single-binary Tempo: remove it or set observer:profile prod",
+    });
+  }
+
+  const p = raw.prometheus ?? {};
+  const rw = p.remoteWrite;
+  if (rw !== undefined) {
+    if (rw.password !== undefined && rw.bearerToken !== undefined) {
+      problems.push({ path: "observer:prometheus.remoteWrite.bearerToken", message: "set either username/password or bearerToken, not both" });
+    }
+    if ((rw.username === undefined) !== (rw.password === undefined)) {
+      const missing = rw.username === undefined ? "username" : "password";
+      problems.push({ path: `observer:prometheus.remoteWrite.${missing}`, message: "basic auth needs both username and password (secret)" });
+    }
+  }
+  const replicas = p.replicas ?? d.replicas;
+  const ooo = p.outOfOrderTimeWindow ?? d.outOfOrderTimeWindow;
+  if (p.outOfOrderTimeWindow !== undefined && seconds(p.outOfOrderTimeWindow) > 3600) {
+    problems.push({ path: "observer:prometheus.outOfOrderTimeWindow", message: "expected at most 1h (a small window for pushed data)" });
+  }
+
+  const mirror = raw.images?.mirror?.replace(/\/+$/, "");
+  return {
+    ...(objectStorage !== undefined ? { objectStorage } : {}),
+    tempo: kafka !== undefined ? { kafka: { address: kafka.address, topic: kafka.topic ?? "tempo-traces" } } : {},
+    prometheus: {
+      replicas,
+      retentionSize: p.retentionSize ?? d.retentionSize,
+      storageSize: p.storageSize ?? d.storageSize,
+      outOfOrderTimeWindow: ooo,
+      ...(rw !== undefined
+        ? {
+            remoteWrite: {
+              url: rw.url,
+              ...(rw.username !== undefined && rw.password !== undefined
+                ? { basicAuth: { username: rw.username, password: rw.password } }
+                : {}),
+              ...(rw.bearerToken !== undefined ? { bearerToken: rw.bearerToken } : {}),
+            },
+          }
+        : {}),
+    },
+    images: mirror !== undefined ? { mirror } : {},
+    ...(raw.storageClassName !== undefined ? { storageClassName: raw.storageClassName } : {}),
+  };
 }
