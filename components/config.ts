@@ -10,8 +10,21 @@
  * Pure: no Pulumi resource, no I/O. Secrets (credentials) become `pulumi.secret` Outputs here and stay
  * secret end to end.
  */
+// Re-exported FIRST: area modules import these from "../config" while this module is still loading.
+export * from "./forms";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import {
+  type ConfigProblem,
+  dnsLabel,
+  dnsSubdomain,
+  durationSeconds,
+  httpUrl,
+  isHttpUrl,
+  labelKey,
+  labelValue,
+  promDuration,
+} from "./forms";
 import type { ChartKey } from "./versions";
 import { collectorsShape, resolveCollectors, type CollectorsConfig } from "./collectors/config";
 import { alertingShape, resolveAlerting, type AlertingConfig } from "./alerting/config";
@@ -21,54 +34,6 @@ import { prodShape, resolveProd, type ProdConfig } from "./prod/config";
 // ---------------------------------------------------------------------------------------------
 // Reusable field forms. Each carries the human description used in error messages.
 // ---------------------------------------------------------------------------------------------
-
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-/** Prometheus duration: one or more `<int><unit>` with unit in y, w, d, h, m, s, ms. */
-const PROM_DURATION = /^(\d+y)?(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\d+ms)?$/;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-const QUALIFIED_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
-
-export const dnsLabel = z
-  .string({ error: "expected a DNS-1123 label (lower-case letters, digits and '-', at most 63 characters)" })
-  .max(63, { error: "expected a DNS-1123 label of at most 63 characters" })
-  .regex(DNS1123_LABEL, {
-    error: "expected a DNS-1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit)",
-  });
-
-export const dnsSubdomain = z
-  .string({ error: "expected a DNS-1123 subdomain (lower-case letters, digits, '-' and '.')" })
-  .max(253, { error: "expected a DNS-1123 subdomain of at most 253 characters" })
-  .regex(DNS1123_SUBDOMAIN, { error: "expected a DNS-1123 subdomain (lower-case letters, digits, '-' and '.')" });
-
-export const labelValue = z
-  .string({ error: "expected a Kubernetes label value (at most 63 characters of letters, digits, '-', '_' and '.')" })
-  .max(63, { error: "expected a Kubernetes label value of at most 63 characters" })
-  .regex(LABEL_VALUE, {
-    error: "expected a Kubernetes label value (letters, digits, '-', '_' and '.', starting and ending alphanumeric)",
-  });
-
-export const labelKey = z
-  .string({ error: "expected a Kubernetes label key such as 'app' or 'example.com/team'" })
-  .regex(QUALIFIED_NAME, { error: "expected a Kubernetes label key such as 'app' or 'example.com/team'" });
-
-export const promDuration = z
-  .string({ error: "expected a Prometheus duration such as '15d', '12h' or '1w2d'" })
-  .regex(PROM_DURATION, { error: "expected a Prometheus duration such as '15d', '12h' or '1w2d'" })
-  .refine((s) => s.length > 0 && durationSeconds(s) > 0, {
-    error: "expected a positive Prometheus duration such as '15d', '12h' or '1w2d'",
-  });
-
-export const httpUrl = z
-  .string({ error: "expected an http(s) URL such as 'https://datalayer.example.com'" })
-  .refine(isHttpUrl, { error: "expected an http(s) URL such as 'https://datalayer.example.com'" });
-
-/** A non-empty credential: parsed as a string, then held as a Pulumi secret Output. */
-export const secretString = z
-  .string({ error: "expected a non-empty secret string (set it with `pulumi config set --secret`)" })
-  .min(1, { error: "expected a non-empty secret string (set it with `pulumi config set --secret`)" })
-  .refine((s) => s.trim().length > 0, { error: "expected a non-empty secret string, not only white space" })
-  .transform((s) => pulumi.secret(s));
 
 const chartOverride = z.strictObject({
   version: z
@@ -284,11 +249,6 @@ export class ConfigError extends pulumi.RunError {
   }
 }
 
-export interface ConfigProblem {
-  /** Key path as the user writes it with `pulumi config set --path`, e.g. `observer:kernels.metricsPort`. */
-  readonly path: string;
-  readonly message: string;
-}
 
 function formatProblems(problems: readonly ConfigProblem[]): string {
   const lines = problems.map((p) => `  - ${p.path}: ${p.message}`);
@@ -491,14 +451,6 @@ export function loadConfig(project = "observer"): ObserverConfig {
 // Helpers
 // ---------------------------------------------------------------------------------------------
 
-function isHttpUrl(s: string): boolean {
-  try {
-    const u = new URL(s);
-    return (u.protocol === "http:" || u.protocol === "https:") && u.hostname.length > 0 && !u.username && !u.password && !u.search && !u.hash;
-  } catch {
-    return false;
-  }
-}
 
 function nonEmpty(s: string | undefined): string | undefined {
   return s !== undefined && s.trim() !== "" ? s.trim() : undefined;
@@ -514,14 +466,7 @@ function dedupe(problems: ConfigProblem[]): ConfigProblem[] {
   });
 }
 
-const UNITS: Record<string, number> = { y: 31536000, w: 604800, d: 86400, h: 3600, m: 60, s: 1, ms: 0.001 };
 
-/** Seconds in a Prometheus duration (`1w2d` → 777600). */
-export function durationSeconds(d: string): number {
-  let total = 0;
-  for (const m of d.matchAll(/(\d+)(ms|y|w|d|h|m|s)/g)) total += Number(m[1]) * UNITS[m[2]!]!;
-  return total;
-}
 
 /** Whole hours in a Prometheus duration, rounded up (Tempo takes hours). */
 export function durationHours(d: string): number {

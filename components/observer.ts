@@ -1,0 +1,191 @@
+/**
+ * The root component: the whole stack in three stages, ordered by explicit `dependsOn`.
+ *
+ *   namespace
+ *     └─ stage 1  Prometheus Operator CRDs (prometheus-operator-crds release, or a check that they exist)
+ *          └─ stage 2  four Helm releases in parallel, each depending on stage 1 only:
+ *                      kube-prometheus-stack · Loki · Tempo · OpenTelemetry Operator (its CRDs are templates)
+ *               └─ stage 3  custom resources, each depending on the release(s) serving its CRD:
+ *                           collectors, Instrumentations (operator) · monitors, rules (CRDs + kube-prometheus-stack)
+ *                           · dashboards (kube-prometheus-stack's Grafana sidecar)
+ *
+ * Deletion runs the graph backwards: CRs go while the operator still runs, the namespace last (dev).
+ */
+import * as crypto from "node:crypto";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import type { ObserverConfig } from "./config";
+import { RELEASES, endpoints, type Endpoints } from "./endpoints";
+import { commonLabels } from "./labels";
+import { kernelsPodMonitor } from "./monitors";
+import { releaseArgs } from "./release";
+import {
+  kubePrometheusStackValues,
+  lokiValues,
+  opentelemetryOperatorValues,
+  prometheusOperatorCrdsValues,
+  tempoValues,
+} from "./values";
+
+/** CRDs kube-prometheus-stack and our stage-3 objects need; checked when `crds.prometheus: external`. */
+export const REQUIRED_PROMETHEUS_CRDS = [
+  "alertmanagerconfigs.monitoring.coreos.com",
+  "alertmanagers.monitoring.coreos.com",
+  "podmonitors.monitoring.coreos.com",
+  "probes.monitoring.coreos.com",
+  "prometheuses.monitoring.coreos.com",
+  "prometheusrules.monitoring.coreos.com",
+  "scrapeconfigs.monitoring.coreos.com",
+  "servicemonitors.monitoring.coreos.com",
+] as const;
+
+/** Name of the Secret holding Grafana's admin credentials (keys `admin-user`, `admin-password`). */
+export const GRAFANA_ADMIN_SECRET_NAME = "observer-grafana-admin";
+
+/** Hooks built by index.ts (they need the live runtime); optional so tests can omit them. */
+export interface ObserverHooks {
+  /** Runs before the Prometheus CRD release is created: refuses CRDs owned by someone else. */
+  readonly beforeCreateCrds?: pulumi.ResourceHook;
+  /** Runs before each OpenTelemetry CR is deleted. */
+  readonly beforeDeleteOpenTelemetryCR?: pulumi.ResourceHook;
+  /** Runs before the operator release (owner of the OpenTelemetry CRDs) is deleted. */
+  readonly beforeDeleteOperator?: pulumi.ResourceHook;
+}
+
+export interface ObserverArgs {
+  /** The parsed, validated config (components/config.ts). */
+  readonly config: ObserverConfig;
+  /**
+   * Identity of this stack, put in the `observer.datalayer.io/stack` label of everything we create.
+   * @default "observer.dev"
+   */
+  readonly stack?: string;
+  /** Lifecycle hooks. @default none */
+  readonly hooks?: ObserverHooks;
+}
+
+export class Observer extends pulumi.ComponentResource {
+  /** The namespace everything lives in. */
+  public readonly namespace: pulumi.Output<string>;
+  /** In-cluster addresses of every service. */
+  public readonly endpoints: Endpoints;
+  /** Grafana's admin user name. */
+  public readonly grafanaAdminUser: pulumi.Output<string>;
+  /** Grafana's admin password (secret). */
+  public readonly grafanaAdminPassword: pulumi.Output<string>;
+  /** Stage-2 releases, by chart. */
+  public readonly releases: {
+    readonly kubePrometheusStack: k8s.helm.v3.Release;
+    readonly loki: k8s.helm.v3.Release;
+    readonly tempo: k8s.helm.v3.Release;
+    readonly opentelemetryOperator: k8s.helm.v3.Release;
+  };
+
+  constructor(name: string, args: ObserverArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("observer:index:Observer", name, {}, opts);
+    const cfg = args.config;
+    const prod = cfg.profile === "prod";
+    const labels = commonLabels(args.stack ?? "observer.dev");
+    this.endpoints = endpoints(cfg.namespace);
+
+    // The namespace: kept in prod (it holds the PVCs of Prometheus, Loki, Tempo, Alertmanager);
+    // in dev everything depends on it, so it is deleted last.
+    const namespace = new k8s.core.v1.Namespace(
+      `${name}-namespace`,
+      { metadata: { name: cfg.namespace, labels } },
+      { parent: this, retainOnDelete: prod },
+    );
+
+    // ---- Stage 1: Prometheus Operator CRDs ------------------------------------------------------
+    const crds: pulumi.Resource[] =
+      cfg.crds.prometheus === "managed"
+        ? [
+            new k8s.helm.v3.Release(
+              `${name}-prometheus-operator-crds`,
+              releaseArgs("prometheusOperatorCrds", RELEASES.prometheusOperatorCrds.name, cfg, prometheusOperatorCrdsValues(cfg)),
+              {
+                parent: this,
+                dependsOn: [namespace],
+                // Deleting a CRD deletes every object of that kind in the cluster: keep them in prod.
+                retainOnDelete: prod,
+                ...(args.hooks?.beforeCreateCrds ? { hooks: { beforeCreate: [args.hooks.beforeCreateCrds] } } : {}),
+              },
+            ),
+          ]
+        : // External: installed by someone else; reading each one fails the preview if it is missing.
+          REQUIRED_PROMETHEUS_CRDS.map((crd) =>
+            k8s.apiextensions.v1.CustomResourceDefinition.get(`${name}-crd-${crd.split(".")[0]}`, crd, { parent: this }),
+          );
+
+    // ---- Grafana admin credentials -------------------------------------------------------------
+    const password = new random.RandomPassword(
+      `${name}-grafana-admin-password`,
+      { length: 32, special: false },
+      { parent: this, additionalSecretOutputs: ["result"] },
+    );
+    const adminSecret = new k8s.core.v1.Secret(
+      `${name}-grafana-admin`,
+      {
+        metadata: { name: GRAFANA_ADMIN_SECRET_NAME, namespace: cfg.namespace, labels },
+        type: "Opaque",
+        stringData: { "admin-user": cfg.grafana.adminUser, "admin-password": password.result },
+      },
+      { parent: this, dependsOn: [namespace] },
+    );
+    // A checksum restarts Grafana when the password changes. A SHA-256 of 32 random characters
+    // reveals nothing, so it is not secret (keeping the release's values readable in diffs).
+    const adminChecksum = pulumi.unsecret(password.result.apply((p) => crypto.createHash("sha256").update(p).digest("hex")));
+
+    // ---- Stage 2: the four releases, in parallel, each depending on stage 1 only --------------
+    const stage2 = [namespace, ...crds];
+    const kubePrometheusStack = new k8s.helm.v3.Release(
+      `${name}-kube-prometheus-stack`,
+      releaseArgs(
+        "kubePrometheusStack",
+        RELEASES.kubePrometheusStack.name,
+        cfg,
+        kubePrometheusStackValues(cfg, { grafanaAdminChecksum: adminChecksum }),
+        // Our CRDs come from stage 1 (Helm never upgrades a chart's crds/ directory).
+        { skipCrds: true },
+      ),
+      { parent: this, dependsOn: [...stage2, adminSecret] },
+    );
+    const loki = new k8s.helm.v3.Release(
+      `${name}-loki`,
+      releaseArgs("loki", RELEASES.loki.name, cfg, lokiValues(cfg)),
+      { parent: this, dependsOn: stage2 },
+    );
+    const tempo = new k8s.helm.v3.Release(
+      `${name}-tempo`,
+      releaseArgs("tempo", RELEASES.tempo.name, cfg, tempoValues(cfg)),
+      { parent: this, dependsOn: stage2 },
+    );
+    const opentelemetryOperator = new k8s.helm.v3.Release(
+      `${name}-opentelemetry-operator`,
+      releaseArgs("opentelemetryOperator", RELEASES.opentelemetryOperator.name, cfg, opentelemetryOperatorValues(cfg)),
+      {
+        parent: this,
+        dependsOn: stage2,
+        ...(args.hooks?.beforeDeleteOperator ? { hooks: { beforeDelete: [args.hooks.beforeDeleteOperator] } } : {}),
+      },
+    );
+    this.releases = { kubePrometheusStack, loki, tempo, opentelemetryOperator };
+
+    // ---- Stage 3: custom resources, each depending on the release serving its CRD -------------
+    const monitoringReady = [...crds, kubePrometheusStack];
+    new k8s.apiextensions.CustomResource(`${name}-kernels-podmonitor`, kernelsPodMonitor(cfg, labels), {
+      parent: this,
+      dependsOn: monitoringReady,
+    });
+
+    this.namespace = namespace.metadata.name;
+    this.grafanaAdminUser = pulumi.output(cfg.grafana.adminUser);
+    this.grafanaAdminPassword = pulumi.secret(password.result);
+    this.registerOutputs({
+      namespace: this.namespace,
+      grafanaAdminUser: this.grafanaAdminUser,
+      grafanaAdminPassword: this.grafanaAdminPassword,
+    });
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * Stack outputs about access: how users reach Grafana and where services send OTLP.
+ */
+import type { ObserverConfig } from "./config";
+import { PORTS, RELEASES, endpoints } from "./endpoints";
+
+/** Local port the documented port-forward opens. */
+export const GRAFANA_LOCAL_PORT = 3000;
+
+export interface AccessOutputs {
+  grafanaUrl: string;
+  grafanaPortForward: string;
+  otlpGrpcEndpoint: string;
+  otlpHttpEndpoint: string;
+}
+
+/** Pure: the access outputs for a config. */
+export function accessInfo(cfg: ObserverConfig): AccessOutputs {
+  const ep = endpoints(cfg.namespace);
+  const portForward = `kubectl --namespace ${cfg.namespace} port-forward service/${RELEASES.grafana.fullname} ${GRAFANA_LOCAL_PORT}:${PORTS.grafanaService}`;
+  // Without the ingress, Grafana still serves under /grafana (serve_from_sub_path), so the local URL has it too.
+  const local = `http://localhost:${GRAFANA_LOCAL_PORT}/grafana`;
+  return {
+    grafanaUrl: cfg.grafana.ingress.enabled && cfg.grafana.rootUrl ? cfg.grafana.rootUrl.replace(/\/$/, "") : local,
+    grafanaPortForward: portForward,
+    otlpGrpcEndpoint: ep.gatewayGrpc.url,
+    otlpHttpEndpoint: ep.gatewayHttp.url,
+  };
+}
