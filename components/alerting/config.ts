@@ -27,20 +27,8 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import type * as Core from "../config";
-import type { BaseConfig, ConfigProblem } from "../config";
-
-/**
- * components/config.ts imports this module to build its schema, so importing its values here would be a
- * circular import (whichever module loads second sees the other half-initialised). The shared field forms
- * are therefore read lazily, when a value is parsed.
- */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const core = (): typeof Core => require("../config") as typeof Core;
-const secretString = z.lazy(() => core().secretString);
-const httpUrl = z.lazy(() => core().httpUrl);
-const promDuration = z.lazy(() => core().promDuration);
-const durationSeconds = (d: string): number => core().durationSeconds(d);
+import type { BaseConfig } from "../config";
+import { dnsLabel, durationSeconds, httpUrl, promDuration, secretString, type ConfigProblem } from "../forms";
 
 export const SEVERITIES = ["critical", "warning", "info"] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -154,12 +142,6 @@ const receiverSchema = z.discriminatedUnion("type", [slackReceiver, webhookRecei
 
 const receiverRef = z.string({ error: "expected the name of a receiver defined under observer:alerting.receivers" });
 
-const NAMESPACE_FORM = "expected a Kubernetes namespace (DNS-1123 label)";
-const namespaceName = z
-  .string({ error: NAMESPACE_FORM })
-  .max(63, { error: NAMESPACE_FORM })
-  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: NAMESPACE_FORM });
-
 const LABEL_NAME_FORM = "expected a Prometheus label name (letters, digits and '_', not starting with a digit)";
 const promLabelName = z.string({ error: LABEL_NAME_FORM }).regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: LABEL_NAME_FORM });
 
@@ -218,7 +200,7 @@ const alertingSchema = z.strictObject({
       namespaces: z
         .array(
           z.strictObject({
-            namespaces: z.array(namespaceName).min(1, { error: "expected at least one namespace" }),
+            namespaces: z.array(dnsLabel).min(1, { error: "expected at least one namespace" }),
             receiver: receiverRef,
             /** Also let the alerts continue to the severity routes (e.g. page the platform too). @default false */
             continue: bool.optional(),
