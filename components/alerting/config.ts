@@ -131,7 +131,7 @@ const pagerdutyReceiver = z.strictObject({
 const TYPE_LIST = RECEIVER_TYPES.map((t) => `'${t}'`).join(", ");
 const receiverSchema = z.discriminatedUnion("type", [slackReceiver, webhookReceiver, emailReceiver, pagerdutyReceiver], {
   error: (iss) => {
-    if (iss.code === "invalid_type") return `expected a receiver object with a 'type' (one of ${TYPE_LIST})`;
+    if ((iss.code as string) === "invalid_type") return `expected a receiver object with a 'type' (one of ${TYPE_LIST})`;
     if (iss.code !== "invalid_union") return undefined;
     const given = (iss.input as { type?: unknown } | undefined)?.type;
     return given === undefined
