@@ -1,0 +1,166 @@
+/**
+ * `npm run up | preview | destroy`: checks the prerequisites and says exactly what to do when one is
+ * missing, then runs the Pulumi CLI on the `dev` stack (local file backend, dev passphrase) unless
+ * the user chose another stack/backend.
+ *
+ *   npm run up        prerequisites → select or create the stack → pulumi up
+ *   npm run preview   prerequisites → pulumi preview
+ *   npm run destroy   pulumi destroy --run-program (delete hooks need the program: see README)
+ *
+ * Extra arguments pass through: `npm run up -- --yes`.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { DEV_PASSPHRASE, DEV_STACK } from "../components/state";
+
+/** Resource hooks and `destroy --run-program` arrived in Pulumi 3.182. */
+export const MIN_PULUMI = "3.182.0";
+export const MIN_NODE_MAJOR = 22;
+
+export type Command = "up" | "preview" | "destroy";
+
+/** Compares dotted versions (`v3.190.0` vs `3.182.0`): negative, zero or positive. */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.replace(/^v/, "").split(/[.+-]/).slice(0, 3).map((n) => Number.parseInt(n, 10) || 0);
+  const pb = b.replace(/^v/, "").split(/[.+-]/).slice(0, 3).map((n) => Number.parseInt(n, 10) || 0);
+  for (let i = 0; i < 3; i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** What to tell the user when the Pulumi CLI is missing or too old (undefined when fine). */
+export function pulumiProblem(version: string | undefined): string | undefined {
+  const install = [
+    "Install or upgrade the Pulumi CLI (>= " + MIN_PULUMI + "):",
+    "  curl -fsSL https://get.pulumi.com | sh        # Linux/macOS",
+    "  brew install pulumi/tap/pulumi                # Homebrew",
+    "  choco install pulumi                          # Windows",
+    "then open a new shell and run `pulumi version`.",
+  ].join("\n");
+  if (version === undefined) return `The Pulumi CLI was not found on PATH.\n${install}`;
+  if (compareVersions(version, MIN_PULUMI) < 0) {
+    return `Pulumi CLI ${version} is too old: resource hooks and \`pulumi destroy --run-program\` need >= ${MIN_PULUMI}.\n${install}`;
+  }
+  return undefined;
+}
+
+/** What to tell the user when Node is too old (undefined when fine). */
+export function nodeProblem(version: string): string | undefined {
+  const major = Number.parseInt(version.replace(/^v/, ""), 10);
+  if (major >= MIN_NODE_MAJOR) return undefined;
+  return `Node ${version} is too old: the Pulumi SDK needs Node >= ${MIN_NODE_MAJOR} (nvm install 22, or https://nodejs.org).`;
+}
+
+/** What to tell the user when no cluster answers (undefined when fine). */
+export function clusterProblem(result: { ok: boolean; context?: string; server?: string; error?: string }): string | undefined {
+  if (result.ok) return undefined;
+  const where = result.context ? ` (context "${result.context}"${result.server ? `, server ${result.server}` : ""})` : "";
+  return [
+    `No reachable Kubernetes cluster${where}: ${result.error ?? "unknown error"}.`,
+    "Point KUBECONFIG (or `pulumi config set observer:kubeContext <context>`) at a cluster, or create a local one:",
+    "  kind create cluster --name observer           # needs Docker; https://kind.sigs.k8s.io",
+    "  k3d cluster create observer                   # alternative; https://k3d.io",
+    "The cluster needs Kubernetes >= 1.25 and a default StorageClass (kind and k3d have one).",
+  ].join("\n");
+}
+
+/**
+ * The environment the CLI runs with. For the dev stack, a local file backend under the project
+ * (`.pulumi-state/`) and the documented dev passphrase, unless the user set their own.
+ */
+export function pulumiEnv(env: NodeJS.ProcessEnv, projectDir: string, stack: string): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = { ...env };
+  if (stack === DEV_STACK) {
+    if (!out.PULUMI_BACKEND_URL && !fs.existsSync(path.join(env.HOME ?? "~", ".pulumi", "credentials.json"))) {
+      out.PULUMI_BACKEND_URL = `file://${path.join(projectDir, ".pulumi-state")}`;
+    }
+    if (!out.PULUMI_CONFIG_PASSPHRASE && !out.PULUMI_CONFIG_PASSPHRASE_FILE) out.PULUMI_CONFIG_PASSPHRASE = DEV_PASSPHRASE;
+  }
+  return out;
+}
+
+/** The CLI invocations for a command, in order. */
+export function plan(command: Command, stack: string, extra: readonly string[]): string[][] {
+  const select = ["stack", "select", stack, "--create", "--secrets-provider", "passphrase"];
+  switch (command) {
+    case "up":
+      return [select, ["up", "--stack", stack, ...extra]];
+    case "preview":
+      return [select, ["preview", "--stack", stack, ...extra]];
+    case "destroy":
+      return [["destroy", "--run-program", "--stack", stack, ...extra]];
+  }
+}
+
+async function probeCluster(context: string | undefined): Promise<{ ok: boolean; context?: string; server?: string; error?: string }> {
+  try {
+    // @kubernetes/client-node is ESM-only: a real dynamic import (not rewritten to require).
+    const load = new Function("s", "return import(s)") as (s: string) => Promise<typeof import("@kubernetes/client-node")>;
+    const kc = await load("@kubernetes/client-node");
+    const cfg = new kc.KubeConfig();
+    cfg.loadFromDefault();
+    const ctx = context ?? cfg.getCurrentContext();
+    if (!ctx || !cfg.getContextObject(ctx)) return { ok: false, context: ctx, error: ctx ? "that context is not in the kubeconfig" : "the kubeconfig has no current context" };
+    cfg.setCurrentContext(ctx);
+    const server = cfg.getCurrentCluster()?.server;
+    const version = await cfg.makeApiClient(kc.VersionApi).getCode();
+    const minor = Number.parseInt(String(version.minor).replace(/\D.*$/, ""), 10);
+    if (Number(version.major) === 1 && minor < 25) return { ok: false, context: ctx, server, error: `Kubernetes ${version.gitVersion} is older than 1.25` };
+    return { ok: true, context: ctx, server };
+  } catch (e) {
+    return { ok: false, context, error: (e as Error).message };
+  }
+}
+
+/** `observer:kubeContext` from Pulumi.<stack>.yaml, if set there (the provider pins the same context). */
+export function stackKubeContext(projectDir: string, stack: string): string | undefined {
+  const file = path.join(projectDir, `Pulumi.${stack}.yaml`);
+  if (!fs.existsSync(file)) return undefined;
+  const m = fs.readFileSync(file, "utf8").match(/^\s+observer:kubeContext:\s*["']?([^"'\s#]+)["']?\s*(#.*)?$/m);
+  return m?.[1];
+}
+
+function pulumiVersion(): string | undefined {
+  const r = spawnSync("pulumi", ["version"], { encoding: "utf8" });
+  return r.status === 0 ? r.stdout.trim() : undefined;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const command = argv[0] as Command;
+  if (!["up", "preview", "destroy"].includes(command)) {
+    console.error("usage: ts-node scripts/pulumi.ts up|preview|destroy [pulumi args…]");
+    return 2;
+  }
+  const projectDir = path.resolve(__dirname, "..");
+  const stack = process.env.PULUMI_STACK ?? DEV_STACK;
+  const problems = [nodeProblem(process.version), pulumiProblem(pulumiVersion())].filter((p): p is string => !!p);
+  if (problems.length === 0 && command !== "destroy") {
+    const p = clusterProblem(await probeCluster(stackKubeContext(projectDir, stack)));
+    if (p) problems.push(p);
+  }
+  if (problems.length > 0) {
+    console.error(problems.join("\n\n"));
+    return 1;
+  }
+  const env = pulumiEnv(process.env, projectDir, stack);
+  if (env.PULUMI_BACKEND_URL?.startsWith("file://")) fs.mkdirSync(env.PULUMI_BACKEND_URL.slice("file://".length), { recursive: true });
+  for (const args of plan(command, stack, argv.slice(1))) {
+    console.error(`$ pulumi ${args.join(" ")}`);
+    const r = spawnSync("pulumi", args, { cwd: projectDir, env, stdio: "inherit" });
+    if (r.status !== 0) return r.status ?? 1;
+  }
+  return 0;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e) => {
+      console.error((e as Error).message);
+      process.exit(1);
+    },
+  );
+}
