@@ -1,0 +1,118 @@
+/**
+ * The named `pulumi.ResourceHook`s of the lifecycle, built by factories (never at module load:
+ * constructing a ResourceHook before `pulumi.runtime.setMocks` throws, and under mocks the monitor
+ * needs a no-op `registerResourceHook`; see ../shared/notes/pulumi-offline-testing.md).
+ *
+ * The callbacks are exported separately (`*Callback`) so tests call them with fake hook arguments
+ * and a fake {@link KubeApi}, without constructing hooks.
+ *
+ * Wiring (index.ts / observer.ts):
+ * - `beforeDeleteCR`       → `hooks.beforeDelete` of EVERY OpenTelemetry CR we create (collectors,
+ *                            Instrumentations). One shared named hook; it reads the CR from the hook args.
+ * - `beforeDeleteOperator` → `hooks.beforeDelete` of the opentelemetry-operator Helm Release.
+ * - `createCrdPreflightHook` → `hooks.beforeCreate` of the prometheus-operator-crds Helm Release
+ *                            (only when `crds.prometheus` is `managed`).
+ * Delete hooks only run with `pulumi destroy --run-program` (what `npm run destroy` does).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import {
+  crTargetFromResource,
+  stripFinalizersIfOperatorDown,
+  stripOwnedOpenTelemetryFinalizers,
+  type Logger,
+  type OperatorRef,
+} from "./finalizers";
+import type { KubeApi } from "./kube-api";
+import { runPrometheusCrdPreflight, type CrdRelease } from "./preflight";
+import { createKubeApi, type KubeTarget } from "./client";
+
+/** Stable hook names (the engine keys hooks by name; they appear in `pulumi` output). */
+export const HOOK_NAMES = {
+  crFinalizers: "observer-otel-cr-finalizers",
+  operatorFinalizers: "observer-otel-operator-finalizers",
+  crdPreflight: "observer-prometheus-crds-preflight",
+} as const;
+
+export interface LifecycleHookOptions {
+  /** Cluster to talk to: the same kubeconfig and context as the k8s provider. */
+  readonly kube: KubeTarget;
+  /**
+   * Builds the API client. Called once, lazily, on the first hook run.
+   * @default createKubeApi(kube) (./client.ts, @kubernetes/client-node)
+   */
+  readonly kubeApi?: () => Promise<KubeApi>;
+  /** Where changes are reported. @default pulumi.log.info */
+  readonly logger?: Logger;
+}
+
+export interface FinalizerHookOptions extends LifecycleHookOptions {
+  /** The operator Deployment (namespace, `RELEASES.opentelemetryOperator.fullname`). */
+  readonly operator: OperatorRef;
+  /** Value of our stack label (`stackLabelValue(...)` from components/labels.ts). */
+  readonly stackLabel: string;
+}
+
+function lazyApi(opts: LifecycleHookOptions): () => Promise<KubeApi> {
+  let api: Promise<KubeApi> | undefined;
+  return () => (api ??= (opts.kubeApi ?? (() => createKubeApi(opts.kube)))());
+}
+
+const pulumiLogger: Logger = { info: (m) => void pulumi.log.info(m) };
+
+/** The callback of `beforeDeleteCR`: strips the CR's finalizers when the operator is not ready. */
+export function beforeDeleteCrCallback(opts: FinalizerHookOptions): pulumi.ResourceHookFunction {
+  const api = lazyApi(opts);
+  const logger = opts.logger ?? pulumiLogger;
+  return async (args) => {
+    const target = crTargetFromResource(args.oldOutputs) ?? crTargetFromResource(args.oldInputs);
+    if (!target) return; // not an OpenTelemetry CR: nothing to do
+    await stripFinalizersIfOperatorDown(await api(), target, { operator: opts.operator, logger, stackLabel: opts.stackLabel });
+  };
+}
+
+/** The callback of `beforeDeleteOperator`: strips the finalizers of every OpenTelemetry CR of this stack still present. */
+export function beforeDeleteOperatorCallback(opts: FinalizerHookOptions): pulumi.ResourceHookFunction {
+  const api = lazyApi(opts);
+  const logger = opts.logger ?? pulumiLogger;
+  return async () => {
+    await stripOwnedOpenTelemetryFinalizers(await api(), { stackLabel: opts.stackLabel, logger });
+  };
+}
+
+/**
+ * The two finalizer hooks. Errors are reported as warnings (`ignoreErrors`) rather than failing the
+ * delete: the cleanup is best effort, and an unreachable cluster (already deleted) must not block
+ * `pulumi destroy` more than the provider itself does.
+ */
+export function createFinalizerHooks(opts: FinalizerHookOptions): {
+  beforeDeleteCR: pulumi.ResourceHook;
+  beforeDeleteOperator: pulumi.ResourceHook;
+} {
+  return {
+    beforeDeleteCR: new pulumi.ResourceHook(HOOK_NAMES.crFinalizers, beforeDeleteCrCallback(opts), { ignoreErrors: true }),
+    beforeDeleteOperator: new pulumi.ResourceHook(HOOK_NAMES.operatorFinalizers, beforeDeleteOperatorCallback(opts), {
+      ignoreErrors: true,
+    }),
+  };
+}
+
+export interface CrdPreflightHookOptions extends LifecycleHookOptions {
+  /** The CRD release: `RELEASES.prometheusOperatorCrds.name` in `observer:namespace`. */
+  readonly release: CrdRelease;
+}
+
+/** The callback of the pre-flight hook: throws one clear message when the CRDs belong to someone else. */
+export function crdPreflightCallback(opts: CrdPreflightHookOptions): pulumi.ResourceHookFunction {
+  const api = lazyApi(opts);
+  return async () => {
+    await runPrometheusCrdPreflight(await api(), opts.release);
+  };
+}
+
+/**
+ * `beforeCreate` hook for the prometheus-operator-crds Release. Runs on preview too (`onDryRun`), so
+ * `pulumi preview` already says what to do; a throw fails the create before Helm touches anything.
+ */
+export function createCrdPreflightHook(opts: CrdPreflightHookOptions): pulumi.ResourceHook {
+  return new pulumi.ResourceHook(HOOK_NAMES.crdPreflight, crdPreflightCallback(opts), { onDryRun: true });
+}
