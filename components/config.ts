@@ -322,6 +322,9 @@ export function parseConfig(raw: Record<string, unknown>, env: ConfigEnv = {}): 
             message: `unknown key (a typo?); known keys here: ${knownKeysAt(issue.path).join(", ")}`,
           });
         }
+      } else if (issue.code === "invalid_key") {
+        // A record key failed its schema: report the key's own expectation, not zod's generic text.
+        problems.push({ path: keyPath(issue.path), message: issue.issues[0]?.message ?? issue.message });
       } else {
         problems.push({ path: keyPath(issue.path), message: issue.message });
       }

@@ -195,8 +195,6 @@ export async function runProgram<T = Record<string, unknown>>(
       else process.env[k] = v;
     }
   }
-  if (loadError) throw loadError;
-
   const resources: Recorded[] = [];
   for (const rec of byUrn.values()) {
     const raw = inputsByKey.get(`${rec.type}::${rec.name}`) ?? {};
@@ -211,6 +209,11 @@ export async function runProgram<T = Record<string, unknown>>(
       ...(rec.provider ? { provider: rec.provider } : {}),
       options: rec.options,
     });
+  }
+  if (loadError) {
+    // The test can check that nothing was registered before the failure.
+    if (loadError instanceof Error) Object.assign(loadError, { registered: resources });
+    throw loadError;
   }
   return { resources, exports: exportsOut as T };
 }

@@ -1,0 +1,26 @@
+/**
+ * Raw Pulumi config (as `pulumi.runtime.allConfig()` holds it) for the two profiles used by graph tests.
+ */
+export const DEV_CONFIG: Record<string, string> = {
+  "observer:profile": "dev",
+};
+
+/** Credentials in PROD_CONFIG: they must appear only inside Kubernetes Secrets. */
+export const PROD_SECRETS = {
+  accessKeyId: "AKIAPRODTESTKEY00001",
+  secretAccessKey: "prod-test-secret-access-key-0123456789",
+};
+
+export const PROD_CONFIG: Record<string, string> = {
+  "observer:profile": "prod",
+  "observer:clusterName": "prod-eu-1",
+  "observer:kubeContext": "prod-eu-1",
+  "observer:runUrl": "https://observer.example.com",
+  "observer:objectStorage": JSON.stringify({
+    endpoint: "s3.eu-west-1.amazonaws.com",
+    region: "eu-west-1",
+    buckets: { lokiChunks: "observer-loki-chunks", lokiRuler: "observer-loki-ruler", tempo: "observer-tempo" },
+    accessKeyId: PROD_SECRETS.accessKeyId,
+    secretAccessKey: PROD_SECRETS.secretAccessKey,
+  }),
+};
