@@ -1,9 +1,126 @@
 /**
- * Tempo metrics generator: the block deep-merged into the `tempo` (single binary) chart's values. Pure.
+ * Tempo metrics generator: the block deep-merged into the `tempo` single-binary chart's values (chart
+ * 2.2.4, Tempo 2.10.8). Pure.
+ *
+ * The chart renders `tempo.metricsGenerator.{processor,registry,storage}` into the `metrics_generator:`
+ * section of tempo.yaml and `tempo.overrides` verbatim into `overrides:` (templates/configmap-tempo.yaml,
+ * the `config` value in the chart's values.yaml). Processors only run for a tenant when listed in the
+ * overrides, hence `overrides.defaults.metrics_generator.processors`.
+ *
+ * Labels follow the metadata contract (components/contract.ts):
+ * - span metrics name the service `service` (Tempo's intrinsic dimension); a `dimension_mappings` entry
+ *   also writes `service.name` as `service_name`, so every query of ours says `service_name` as it does for
+ *   pushed metrics and Loki. `service` is kept (same value, so no extra series) because Grafana's own
+ *   Tempo service-graph view filters span metrics by `service`;
+ * - `service.namespace`, `app` and `namespace` are copied as dimensions (`service_namespace`, `app`,
+ *   `namespace`); per-pod labels (`pod`, `instance`) are left out on purpose: RED metrics per service stay
+ *   bounded however many pods (remote kernels) come and go;
+ * - `cluster` comes from the registry's external labels (written on every series, unlike Prometheus'
+ *   own `externalLabels`, which are not stored locally).
+ * Exemplars carry the trace id as `trace_id` (the Prometheus datasource links that label to Tempo).
  */
 import type { ObserverConfig } from "../config";
+import { endpoints } from "../endpoints";
 
-/** Values for the tempo chart: `tempo.metricsGenerator`, `tempo.overrides`. */
-export function tempoMetricsGeneratorValues(_cfg: ObserverConfig): Record<string, unknown> {
-  return {};
+/** Metric names the generator writes (Tempo 2.10.8 modules/generator/processor/{spanmetrics,servicegraphs}). */
+export const SPAN_METRICS = {
+  calls: "traces_spanmetrics_calls_total",
+  latencyBucket: "traces_spanmetrics_latency_bucket",
+  latencyCount: "traces_spanmetrics_latency_count",
+  latencySum: "traces_spanmetrics_latency_sum",
+  size: "traces_spanmetrics_size_total",
+} as const;
+
+export const SERVICE_GRAPH_METRICS = {
+  requests: "traces_service_graph_request_total",
+  failed: "traces_service_graph_request_failed_total",
+  serverSecondsBucket: "traces_service_graph_request_server_seconds_bucket",
+  clientSecondsBucket: "traces_service_graph_request_client_seconds_bucket",
+  unpairedSpans: "traces_service_graph_unpaired_spans_total",
+  droppedSpans: "traces_service_graph_dropped_spans_total",
+} as const;
+
+/** Exemplar label carrying the trace id (OTLP-to-Prometheus uses the same name; the datasource links it to Tempo). */
+export const EXEMPLAR_TRACE_ID_LABEL = "trace_id";
+
+/** Processors enabled (Tempo names). */
+export const GENERATOR_PROCESSORS = ["service-graphs", "span-metrics"] as const;
+
+/** Span attributes copied onto span metrics as labels (contract attribute → label `a.b` → `a_b`). */
+export const SPAN_METRICS_DIMENSIONS = ["service.namespace", "app", "namespace"] as const;
+
+/** Contract attributes on service-graph edges (`client_<label>` / `server_<label>`). */
+export const SERVICE_GRAPH_DIMENSIONS = ["service.namespace", "namespace"] as const;
+
+/**
+ * Every label the generator puts on span metrics: the intrinsic dimensions we keep (Tempo names),
+ * the mapped service name, the contract dimensions, the external `cluster` label and `le` on buckets.
+ */
+export const SPAN_METRICS_LABELS = [
+  "service",
+  "service_name",
+  "span_name",
+  "span_kind",
+  "status_code",
+  "service_namespace",
+  "app",
+  "namespace",
+  "cluster",
+  "le",
+] as const;
+
+/** Labels on service-graph series (Tempo 2.10.8 servicegraphs processor, client/server prefixed dimensions). */
+export const SERVICE_GRAPH_LABELS = [
+  "client",
+  "server",
+  "connection_type",
+  "client_service_namespace",
+  "server_service_namespace",
+  "client_namespace",
+  "server_namespace",
+  "cluster",
+  "le",
+] as const;
+
+/** Prometheus' remote-write receiver path (kube-prometheus-stack must enable the receiver). */
+export const REMOTE_WRITE_PATH = "/api/v1/write";
+
+/** Values for the tempo chart: `tempo.metricsGenerator` and `tempo.overrides`. */
+export function tempoMetricsGeneratorValues(cfg: ObserverConfig): Record<string, unknown> {
+  const remoteWriteUrl = `${endpoints(cfg.namespace).prometheus.url}${REMOTE_WRITE_PATH}`;
+  return {
+    tempo: {
+      metricsGenerator: {
+        enabled: true,
+        remoteWriteUrl,
+        processor: {
+          service_graphs: {
+            dimensions: [...SERVICE_GRAPH_DIMENSIONS],
+            enable_client_server_prefix: true,
+          },
+          span_metrics: {
+            intrinsic_dimensions: { service: true, span_name: true, span_kind: true, status_code: true },
+            dimension_mappings: [{ name: "service_name", source_labels: ["service.name"], join: "" }],
+            dimensions: [...SPAN_METRICS_DIMENSIONS],
+            enable_target_info: false,
+          },
+        },
+        registry: {
+          collection_interval: "15s",
+          external_labels: { cluster: cfg.clusterName },
+        },
+        // `storage.path` and `traces_storage.path` keep the chart defaults (/tmp/tempo, /tmp/traces): the
+        // chart mounts an emptyDir at /tmp whenever the generator is on, whatever the persistence setting.
+        storage: { remote_write: [{ url: remoteWriteUrl, send_exemplars: true }] },
+      },
+      overrides: {
+        defaults: {
+          metrics_generator: {
+            processors: [...GENERATOR_PROCESSORS],
+            trace_id_label_name: EXEMPLAR_TRACE_ID_LABEL,
+          },
+        },
+      },
+    },
+  };
 }
