@@ -66,7 +66,7 @@ function checkHex(id: string, digits: number, what: string): string {
 }
 
 function withQuery(path: string, params: Readonly<Record<string, string | number>>): string {
-  const qs = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString();
+  const qs = new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)])).toString();
   return qs === "" ? path : `${path}?${qs}`;
 }
 
