@@ -1,0 +1,226 @@
+/**
+ * The OTLP gateway (`datalayer-collector`): receives OTLP from services and remote kernels,
+ * enriches it, writes the metadata contract, and sends traces to Tempo, metrics to Prometheus'
+ * native OTLP endpoint and logs to Loki's. Pure builders: the full OpenTelemetryCollector
+ * v1beta1 `spec`, config as an object.
+ */
+import type { ObserverConfig } from "../config";
+import { endpoints, PORTS, RELEASES } from "../endpoints";
+import {
+  batch,
+  commonSpec,
+  delivery,
+  healthCheck,
+  k8sAttributes,
+  lokiExporter,
+  memoryLimiter,
+  contractTransform,
+  selfTelemetry,
+  SERVICE_ACCOUNTS,
+  type JsonObject,
+} from "./common";
+
+/** Storage extension backing the gateway's persistent sending queues (prod). */
+export const GATEWAY_QUEUE_STORAGE = "file_storage/queue";
+/** Mount path of the per-replica queue volume (prod). */
+export const GATEWAY_QUEUE_PATH = "/var/lib/otelcol/queue";
+/** Name of the StatefulSet volumeClaimTemplate holding the queue (prod). */
+export const GATEWAY_QUEUE_VOLUME = "queue";
+
+/** Processor order of every gateway pipeline; the metrics pipeline may add the legacy job step before batch. */
+export const GATEWAY_PROCESSORS = ["memory_limiter", "k8sattributes", "transform/contract", "batch"] as const;
+/** Metrics-only processor giving `job = service.namespace` (config `metrics.jobLabel: legacy`). */
+export const LEGACY_JOB_PROCESSOR = "transform/prometheus-job-legacy";
+
+/** Prometheus' OTLP ingestion path (needs `enableOTLPReceiver: true`). */
+export const PROMETHEUS_OTLP_PATH = "/api/v1/otlp/v1/metrics";
+
+/**
+ * Per-replica Prometheus base URLs: the operator's governing Service `prometheus-operated` gives
+ * each pod `prometheus-<Prometheus name>-<i>` a stable DNS name. Pass these to
+ * {@link gatewayCollectorSpec} in prod so every replica receives every sample (OTLP push is not
+ * replicated by Prometheus itself).
+ */
+export function prometheusReplicaUrls(namespace: string, replicas: number): string[] {
+  const prom = `${RELEASES.kubePrometheusStack.fullname}-prometheus`;
+  return Array.from(
+    { length: replicas },
+    (_, i) => `http://prometheus-${prom}-${i}.prometheus-operated.${namespace}.svc.cluster.local:${PORTS.prometheus}`,
+  );
+}
+
+/**
+ * One `otlp_http` exporter per Prometheus (replica) base URL. Each has its own retry and queue,
+ * so a slow or restarting replica never holds back the others. Returns the exporters and their
+ * names in URL order.
+ */
+export function prometheusExporters(
+  cfg: ObserverConfig,
+  prometheusUrls: readonly string[],
+  storage?: string,
+): { exporters: Record<string, JsonObject>; names: string[] } {
+  if (prometheusUrls.length === 0) throw new Error("prometheusExporters: at least one Prometheus URL is required");
+  const exporters: Record<string, JsonObject> = {};
+  const names = prometheusUrls.map((url, i) => {
+    const name = prometheusUrls.length === 1 ? "otlp_http/prometheus" : `otlp_http/prometheus-${i}`;
+    exporters[name] = {
+      metrics_endpoint: `${url.replace(/\/+$/, "")}${PROMETHEUS_OTLP_PATH}`,
+      ...delivery(cfg, storage),
+    };
+    return name;
+  });
+  return { exporters, names };
+}
+
+/**
+ * `metrics.jobLabel: legacy`. Prometheus (otlptranslator, v3.14) sets `job` from the resource:
+ * `service.namespace/service.name`, or `service.name` alone; and data-point attributes win over
+ * promoted resource attributes. So, in the metrics pipeline only: copy the real `service.name` and
+ * `service.namespace` onto every data point (they stay the `service_name`/`service_namespace`
+ * labels), then make the resource's `service.name` the namespace and drop `service.namespace`,
+ * which yields `job = <namespace>`. `instance` (from `service.instance.id`) is unchanged.
+ * Two statement groups, run in order: data points first, then resources.
+ */
+export function legacyJobTransform(): JsonObject {
+  const name = 'resource.attributes["service.name"]';
+  const ns = 'resource.attributes["service.namespace"]';
+  return {
+    error_mode: "ignore",
+    metric_statements: [
+      {
+        context: "datapoint",
+        statements: [
+          `set(datapoint.attributes["service.name"], ${name}) where ${name} != nil`,
+          `set(datapoint.attributes["service.namespace"], ${ns}) where ${ns} != nil`,
+        ],
+      },
+      {
+        context: "resource",
+        statements: [`set(${name}, ${ns}) where ${ns} != nil`, `delete_key(resource.attributes, "service.namespace")`],
+      },
+    ],
+  };
+}
+
+export interface GatewayOptions {
+  /**
+   * Base URLs of the Prometheus instances to push to (one exporter each).
+   * @default [the kube-prometheus-stack Prometheus Service] — in prod pass {@link prometheusReplicaUrls}.
+   */
+  prometheusUrls?: readonly string[];
+}
+
+/** The gateway's collector `config`. */
+export function gatewayConfig(cfg: ObserverConfig, opts: GatewayOptions = {}): JsonObject {
+  const ep = endpoints(cfg.namespace);
+  const prod = cfg.profile === "prod";
+  const storage = prod ? GATEWAY_QUEUE_STORAGE : undefined;
+  const prom = prometheusExporters(cfg, opts.prometheusUrls ?? [ep.prometheus.url], storage);
+  const legacy = cfg.metrics.jobLabel === "legacy";
+  const processors = [...GATEWAY_PROCESSORS];
+  const metricsProcessors = legacy ? [...processors.slice(0, -1), LEGACY_JOB_PROCESSOR, "batch"] : processors;
+
+  return {
+    receivers: {
+      otlp: {
+        protocols: {
+          grpc: { endpoint: `0.0.0.0:${PORTS.otlpGrpc}` },
+          http: { endpoint: `0.0.0.0:${PORTS.otlpHttp}` },
+        },
+      },
+    },
+    processors: {
+      memory_limiter: memoryLimiter(),
+      k8sattributes: k8sAttributes({
+        podAssociation: [
+          [{ from: "resource_attribute", name: "k8s.pod.ip" }],
+          [{ from: "resource_attribute", name: "k8s.pod.uid" }],
+          [{ from: "connection" }],
+        ],
+      }),
+      "transform/contract": contractTransform(cfg),
+      ...(legacy ? { [LEGACY_JOB_PROCESSOR]: legacyJobTransform() } : {}),
+      batch: batch(),
+    },
+    exporters: {
+      "otlp_grpc/tempo": {
+        endpoint: `${ep.tempoOtlpGrpc.host}:${ep.tempoOtlpGrpc.port}`,
+        tls: { insecure: true },
+        ...delivery(cfg, storage),
+      },
+      ...prom.exporters,
+      "otlp_http/loki": lokiExporter(cfg, storage),
+    },
+    extensions: {
+      health_check: healthCheck(),
+      ...(prod
+        ? {
+            [GATEWAY_QUEUE_STORAGE]: {
+              directory: GATEWAY_QUEUE_PATH,
+              timeout: "10s",
+              compaction: { on_start: true, on_rebound: true, directory: GATEWAY_QUEUE_PATH },
+            },
+          }
+        : {}),
+    },
+    service: {
+      extensions: ["health_check", ...(prod ? [GATEWAY_QUEUE_STORAGE] : [])],
+      telemetry: selfTelemetry(),
+      pipelines: {
+        traces: { receivers: ["otlp"], processors: [...processors], exporters: ["otlp_grpc/tempo"] },
+        metrics: { receivers: ["otlp"], processors: metricsProcessors, exporters: prom.names },
+        logs: { receivers: ["otlp"], processors: [...processors], exporters: ["otlp_http/loki"] },
+      },
+    },
+  };
+}
+
+/**
+ * The full gateway `spec`. dev: one small Deployment replica with in-memory queues. prod:
+ * StatefulSet with one volume per replica for persistent queues, an autoscaler (HPA: needs
+ * metrics-server) and a PodDisruptionBudget.
+ */
+export function gatewayCollectorSpec(cfg: ObserverConfig, opts: GatewayOptions = {}): JsonObject {
+  const g = cfg.collectors.gateway;
+  const base = {
+    ...commonSpec(cfg, SERVICE_ACCOUNTS.gateway),
+    podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+    config: gatewayConfig(cfg, opts),
+  };
+  if (cfg.profile === "dev") {
+    return {
+      mode: "deployment",
+      replicas: g.replicas,
+      resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } },
+      ...base,
+    };
+  }
+  return {
+    mode: "statefulset",
+    replicas: g.replicas,
+    autoscaler: {
+      minReplicas: g.replicas,
+      maxReplicas: g.maxReplicas,
+      targetCPUUtilization: 70,
+      targetMemoryUtilization: 70,
+    },
+    podDisruptionBudget: { maxUnavailable: 1 },
+    resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { memory: "2Gi" } },
+    volumeClaimTemplates: [
+      {
+        metadata: { name: GATEWAY_QUEUE_VOLUME },
+        spec: {
+          accessModes: ["ReadWriteOnce"],
+          resources: { requests: { storage: g.queueStorage } },
+          ...(g.storageClassName !== undefined ? { storageClassName: g.storageClassName } : {}),
+        },
+      },
+    ],
+    // Scaling down keeps the volume (its queue drains when the replica returns); destroy removes it.
+    persistentVolumeClaimRetentionPolicy: { whenDeleted: "Delete", whenScaled: "Retain" },
+    volumeMounts: [{ name: GATEWAY_QUEUE_VOLUME, mountPath: GATEWAY_QUEUE_PATH }],
+    // The queue directory must be writable by the non-root collector user.
+    ...base,
+    podSecurityContext: { runAsNonRoot: true, fsGroup: 10001, seccompProfile: { type: "RuntimeDefault" } },
+  };
+}
