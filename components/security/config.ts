@@ -1,26 +1,118 @@
 /**
- * Config keys owned by this area: issue 6 (networkPolicy and hardening settings).
+ * Config keys owned by this area: issue 6 (NetworkPolicies).
  * Merged into the one `observer:*` schema by components/config.ts; resolved after the core keys.
  */
-import type { z } from "zod";
+import { z } from "zod";
 import type { BaseConfig, ConfigProblem } from "../config";
 
+// Local copies of the forms (components/config.ts imports this file, so importing its values back
+// would be a cycle evaluated before they exist).
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const CIDR = /^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/(3[0-2]|[12]?\d)$|^[0-9a-fA-F:]+:[0-9a-fA-F:]*\/(12[0-8]|1[01]\d|\d?\d)$/;
+
+const port = z
+  .number({ error: "expected a port number from 1 to 65535" })
+  .int({ error: "expected a port number from 1 to 65535" })
+  .min(1, { error: "expected a port number from 1 to 65535" })
+  .max(65535, { error: "expected a port number from 1 to 65535" });
+
+const cidr = z
+  .string({ error: "expected a CIDR block such as '10.0.0.0/16' or 'fd00::/8'" })
+  .regex(CIDR, { error: "expected a CIDR block such as '10.0.0.0/16' or 'fd00::/8'" });
+
 /** Zod schemas of this area's top-level keys (all optional; defaults applied in resolve). */
-export const securityShape = {} satisfies Record<string, z.ZodType>;
+export const securityShape = {
+  networkPolicy: z
+    .strictObject({
+      enabled: z.boolean({ error: "expected true or false" }).optional(),
+      ingressController: z
+        .strictObject({
+          namespace: z
+            .string({ error: "expected a DNS-1123 label (the ingress controller's namespace)" })
+            .max(63, { error: "expected a DNS-1123 label of at most 63 characters" })
+            .regex(DNS1123_LABEL, { error: "expected a DNS-1123 label (the ingress controller's namespace)" })
+            .optional(),
+          podSelector: z
+            .record(
+              z.string().regex(LABEL_KEY, { error: "expected a Kubernetes label key such as 'app.kubernetes.io/name'" }),
+              z
+                .string({ error: "expected a Kubernetes label value" })
+                .max(63, { error: "expected a Kubernetes label value of at most 63 characters" })
+                .regex(LABEL_VALUE, { error: "expected a Kubernetes label value" }),
+              { error: "expected a map of pod labels, such as {\"app.kubernetes.io/name\": \"ingress-nginx\"}" },
+            )
+            .optional(),
+        })
+        .optional(),
+      apiServer: z
+        .strictObject({
+          cidrs: z.array(cidr, { error: "expected a list of CIDR blocks" }).min(1, { error: "expected at least one CIDR block" }).optional(),
+          ports: z.array(port, { error: "expected a list of port numbers" }).min(1, { error: "expected at least one port" }).optional(),
+        })
+        .optional(),
+    })
+    .optional(),
+} satisfies Record<string, z.ZodType>;
+
+/** NetworkPolicy settings, resolved. */
+export interface NetworkPolicyConfig {
+  /** Create the default-deny policy and the allow-list. @default true */
+  enabled: boolean;
+  /** Where the ingress controller that serves Grafana runs. */
+  ingressController: {
+    /** @default "ingress-nginx" */
+    namespace: string;
+    /** Labels of the controller pods in that namespace. @default {} (every pod of the namespace) */
+    podSelector: Record<string, string>;
+  };
+  /**
+   * Where the Kubernetes API server is, seen from pods after Service translation (its endpoint IPs
+   * and port), for egress to it and ingress from it to the admission webhooks.
+   */
+  apiServer: {
+    /** @default ["0.0.0.0/0", "::/0"] (any address: narrow to your control plane's when you know it) */
+    cidrs: string[];
+    /** @default [443, 6443] (managed clusters expose 443; kubeadm, kind and k3s 6443) */
+    ports: number[];
+  };
+}
 
 /** This area's resolved config, merged into ObserverConfig. */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface SecurityConfig {}
+export interface SecurityConfig {
+  networkPolicy: NetworkPolicyConfig;
+}
+
+export const SECURITY_DEFAULTS = {
+  ingressControllerNamespace: "ingress-nginx",
+  apiServerCidrs: ["0.0.0.0/0", "::/0"],
+  apiServerPorts: [443, 6443],
+} as const;
+
+type RawSecurity = z.infer<z.ZodObject<typeof securityShape>>;
 
 /**
  * Applies defaults (per profile) and semantic checks. Push every problem into `problems`
  * (key path as `observer:a.b`), never throw.
  */
-export function resolveSecurity(
-  // Once the shape has keys, type this as z.infer<z.ZodObject<typeof securityShape>>.
-  _raw: object,
-  _base: BaseConfig,
-  _problems: ConfigProblem[],
-): SecurityConfig {
-  return {};
+export function resolveSecurity(raw: RawSecurity, _base: BaseConfig, problems: ConfigProblem[]): SecurityConfig {
+  const np = raw.networkPolicy;
+  const ports = np?.apiServer?.ports ?? [...SECURITY_DEFAULTS.apiServerPorts];
+  if (new Set(ports).size !== ports.length) {
+    problems.push({ path: "observer:networkPolicy.apiServer.ports", message: "expected each port once" });
+  }
+  return {
+    networkPolicy: {
+      enabled: np?.enabled ?? true,
+      ingressController: {
+        namespace: np?.ingressController?.namespace ?? SECURITY_DEFAULTS.ingressControllerNamespace,
+        podSelector: { ...(np?.ingressController?.podSelector ?? {}) },
+      },
+      apiServer: {
+        cidrs: np?.apiServer?.cidrs ?? [...SECURITY_DEFAULTS.apiServerCidrs],
+        ports,
+      },
+    },
+  };
 }
