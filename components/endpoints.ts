@@ -1,8 +1,22 @@
 /**
  * Fixed names and in-cluster addresses. Every Helm release has a fixed name and, where the chart
  * supports it, a `fullnameOverride`, so the Services below are predictable. All wiring (datasources,
- * exporters, remote write, NetworkPolicies, docs) goes through {@link endpoints}; nothing else spells
- * a host name or a port.
+ * exporters, remote write, NetworkPolicies, docs) goes through {@link endpoints} / {@link endpointsFor};
+ * nothing else spells a host name or a port.
+ *
+ * Every Service name and port here was checked against the manifests the pinned charts render
+ * (`helm template` with the values of components/charts/*.ts; see components/charts/inventory.ts):
+ * - kube-prometheus-stack 88.5.3 (fullnameOverride `observer`): `observer-prometheus` :9090 (http-web),
+ *   `observer-prometheus-<i>` :9090 per replica (templates/prometheus/serviceperreplica.yaml),
+ *   `observer-alertmanager` :9093, `observer-operator` :443; subcharts `observer-grafana` :80,
+ *   `observer-kube-state-metrics` :8080, `observer-node-exporter` :9100.
+ * - loki 18.11.0 (fullnameOverride `observer-loki`): Monolithic `observer-loki` :3100; Distributed
+ *   `observer-loki-distributor` and `observer-loki-query-frontend` :3100 (no gateway in either mode).
+ * - tempo 2.2.4 (fullnameOverride `observer-tempo`): `observer-tempo` :3200 (HTTP), :4317/:4318 (OTLP).
+ * - tempo-distributed 3.3.0 (fullnameOverride `observer-tempo-distributed`): `…-query-frontend` :3200,
+ *   `…-distributor` :4317/:4318.
+ * - opentelemetry-operator 0.122.0 (fullnameOverride `observer-otel-operator`): `observer-otel-operator`
+ *   :8443 (metrics), `observer-otel-operator-webhook` :443.
  */
 
 /** Helm release names (and the `fullnameOverride` each chart gets). */
@@ -14,6 +28,11 @@ export const RELEASES = {
   nodeExporter: { fullname: "observer-node-exporter" },
   loki: { name: "loki", fullname: "observer-loki" },
   tempo: { name: "tempo", fullname: "observer-tempo" },
+  /**
+   * Prod with `observer:tempo.kafka`: a different release and fullname than the single binary, so the two
+   * never own the same object (ServiceAccount, ConfigMap) while one replaces the other.
+   */
+  tempoDistributed: { name: "tempo-distributed", fullname: "observer-tempo-distributed" },
   opentelemetryOperator: { name: "opentelemetry-operator", fullname: "observer-otel-operator" },
 } as const;
 
@@ -35,6 +54,8 @@ export const PORTS = {
   tempoHttp: 3200,
   collectorMetrics: 8888,
   operatorWebhook: 9443,
+  kubeStateMetrics: 8080,
+  nodeExporter: 9100,
 } as const;
 
 export interface Endpoint {
@@ -52,19 +73,82 @@ function ep(service: string, namespace: string, port: number, scheme = "http"): 
   return { service, port, host, url: `${scheme}://${host}:${port}` };
 }
 
-/** Every service the stack wires to, in `namespace`. */
-export function endpoints(namespace: string) {
+/** Which shape of each backend runs (it decides the Services). */
+export interface EndpointOptions {
+  /** Prometheus replicas; above 1 each replica has its own Service (`observer-prometheus-<i>`). @default 1 */
+  readonly prometheusReplicas?: number;
+  /** Loki deployment mode. @default "monolithic" */
+  readonly loki?: "monolithic" | "distributed";
+  /** Tempo chart. @default "single" */
+  readonly tempo?: "single" | "distributed";
+}
+
+/** Every service the stack wires to, in `namespace`. Prefer {@link endpointsFor} (it reads the shapes from config). */
+export function endpoints(namespace: string, opts: EndpointOptions = {}) {
   const kps = RELEASES.kubePrometheusStack.fullname;
+  const replicas = opts.prometheusReplicas ?? 1;
+  const prometheus = ep(`${kps}-prometheus`, namespace, PORTS.prometheus);
+  /** Where pushed data must go: every replica (HA pairs do not share data), else the one Service. */
+  const prometheusReplicas =
+    replicas > 1
+      ? Array.from({ length: replicas }, (_, i) => ep(`${kps}-prometheus-${i}`, namespace, PORTS.prometheus))
+      : [prometheus];
+  const lokiName = RELEASES.loki.fullname;
+  const lokiDistributed = opts.loki === "distributed";
+  const tempoName = opts.tempo === "distributed" ? RELEASES.tempoDistributed.fullname : RELEASES.tempo.fullname;
+  const tempoDistributed = opts.tempo === "distributed";
+  const tempoQuery = tempoDistributed ? `${tempoName}-query-frontend` : tempoName;
+  const tempoIngest = tempoDistributed ? `${tempoName}-distributor` : tempoName;
   return {
-    prometheus: ep(`${kps}-prometheus`, namespace, PORTS.prometheus),
+    prometheus,
+    prometheusReplicas,
+    /** Remote-write URLs (`/api/v1/write`), one per replica. */
+    prometheusRemoteWriteUrls: prometheusReplicas.map((e) => `${e.url}/api/v1/write`),
+    /** OTLP metrics base URLs (`/api/v1/otlp`; exporters append `/v1/metrics`), one per replica. */
+    prometheusOtlpUrls: prometheusReplicas.map((e) => `${e.url}/api/v1/otlp`),
     alertmanager: ep(`${kps}-alertmanager`, namespace, PORTS.alertmanager),
     grafana: ep(RELEASES.grafana.fullname, namespace, PORTS.grafanaService),
-    loki: ep(RELEASES.loki.fullname, namespace, PORTS.loki),
-    tempo: ep(RELEASES.tempo.fullname, namespace, PORTS.tempoHttp),
-    tempoOtlpGrpc: ep(RELEASES.tempo.fullname, namespace, PORTS.otlpGrpc),
+    kubeStateMetrics: ep(RELEASES.kubeStateMetrics.fullname, namespace, PORTS.kubeStateMetrics),
+    nodeExporter: ep(RELEASES.nodeExporter.fullname, namespace, PORTS.nodeExporter),
+    /** Loki read path (Grafana datasource, queries). */
+    loki: ep(lokiDistributed ? `${lokiName}-query-frontend` : lokiName, namespace, PORTS.loki),
+    /** Loki write path (`/otlp/v1/logs`, `/loki/api/v1/push`). */
+    lokiWrite: ep(lokiDistributed ? `${lokiName}-distributor` : lokiName, namespace, PORTS.loki),
+    /** Tempo query API (Grafana datasource). */
+    tempo: ep(tempoQuery, namespace, PORTS.tempoHttp),
+    tempoOtlpGrpc: ep(tempoIngest, namespace, PORTS.otlpGrpc),
+    tempoOtlpHttp: ep(tempoIngest, namespace, PORTS.otlpHttp),
     gatewayGrpc: ep(`${COLLECTORS.gateway}-collector`, namespace, PORTS.otlpGrpc),
     gatewayHttp: ep(`${COLLECTORS.gateway}-collector`, namespace, PORTS.otlpHttp),
+    operatorWebhook: ep(`${RELEASES.opentelemetryOperator.fullname}-webhook`, namespace, 443, "https"),
   } as const;
 }
 
 export type Endpoints = ReturnType<typeof endpoints>;
+
+/** The config facts that decide the shapes (a structural subset of ObserverConfig). */
+export interface EndpointConfig {
+  readonly namespace: string;
+  readonly profile: "dev" | "prod";
+  readonly prometheus: { readonly replicas: number };
+  readonly tempo: { readonly kafka?: { readonly address: string } };
+}
+
+/** Loki runs Distributed in prod (object storage), Monolithic in dev. */
+export function lokiMode(cfg: Pick<EndpointConfig, "profile">): "monolithic" | "distributed" {
+  return cfg.profile === "prod" ? "distributed" : "monolithic";
+}
+
+/** tempo-distributed only in prod with a Kafka address; otherwise the single binary. */
+export function tempoMode(cfg: Pick<EndpointConfig, "profile" | "tempo">): "single" | "distributed" {
+  return cfg.profile === "prod" && cfg.tempo.kafka !== undefined ? "distributed" : "single";
+}
+
+/** {@link endpoints} with every shape taken from the resolved config. */
+export function endpointsFor(cfg: EndpointConfig): Endpoints {
+  return endpoints(cfg.namespace, {
+    prometheusReplicas: cfg.prometheus.replicas,
+    loki: lokiMode(cfg),
+    tempo: tempoMode(cfg),
+  });
+}

@@ -1,0 +1,214 @@
+/**
+ * Values for kube-prometheus-stack 88.5.3 (pure): Prometheus, Alertmanager, Grafana, the Prometheus
+ * Operator, kube-state-metrics and node exporter. The chart's own CRDs are off (stage 1 installs them
+ * through prometheus-operator-crds).
+ *
+ * Blocks owned by other areas are deep-merged in: `grafana:` ← components/grafana/values.ts,
+ * `alertmanager:` ← components/alerting/values.ts, `defaultRules:` ← the same file.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { alertmanagerValues, defaultRulesValues } from "../alerting/values";
+import type { ObserverConfig } from "../config";
+import { APP_POD_LABEL, CONTRACT, POOL_POD_LABELS } from "../contract";
+import { RELEASES } from "../endpoints";
+import { grafanaValues } from "../grafana/values";
+import { KERNELS_POD_MONITOR_APP, POD_MONITOR_LABEL, SERVICE_MONITOR_LABELS } from "../labels";
+import { REPLICAS, resources } from "../sizing";
+import { mirror, monitorLabels, pvcSpec, VOLUME_SIZES } from "./common";
+import { deepMerge } from "./merge";
+import { GRAFANA_ADMIN_KEYS, GRAFANA_ADMIN_SECRET, REMOTE_WRITE_KEYS, REMOTE_WRITE_SECRET } from "./secrets";
+
+export { GRAFANA_ADMIN_SECRET, GRAFANA_ADMIN_KEYS };
+
+/** Prometheus selects PrometheusRules carrying this label (ours and the chart's default rules). */
+export const RULE_SELECTOR_LABELS = { "monitoring.datalayer.io/instance": "observer" } as const;
+
+/** Name of Prometheus' default scrape class (adds the contract labels to every scraped target). */
+export const CONTRACT_SCRAPE_CLASS = "observer-contract";
+
+/**
+ * OTLP resource attributes Prometheus promotes to labels: the contract's, except `instance`, which the
+ * OTLP receiver already sets from `service.instance.id` (as it sets `job` from service.namespace/service.name).
+ */
+export const PROMETHEUS_OTLP_PROMOTED: readonly string[] = CONTRACT.map((r) => r.attribute).filter((a) => a !== "instance");
+
+/** Inputs that are not config. */
+export interface KubePrometheusStackContext {
+  /** Checksum of the Grafana admin Secret's data: a change restarts Grafana (pod annotation). */
+  readonly grafanaAdminChecksum: pulumi.Input<string>;
+}
+
+/** Pod label → Prometheus meta label of a target's pod (`datalayer.io/app` → `__meta_kubernetes_pod_label_datalayer_io_app`). */
+function podLabelMeta(label: string): string {
+  return `__meta_kubernetes_pod_label_${label.replace(/[^A-Za-z0-9_]/g, "_")}`;
+}
+
+/**
+ * The default scrape class' relabelings: `cluster` on every target; `app` and the Jupyter-pool labels from
+ * the pod labels the contract names, when the target's pod has them (the regex skips absent ones).
+ * `namespace` and `pod` are already set by the operator's Kubernetes service discovery.
+ */
+export function contractRelabelings(cfg: Pick<ObserverConfig, "clusterName">): Record<string, unknown>[] {
+  const fromPodLabel = (podLabel: string, target: string) => ({
+    action: "replace",
+    sourceLabels: [podLabelMeta(podLabel)],
+    regex: "(.+)",
+    targetLabel: target,
+    replacement: "$1",
+  });
+  return [
+    { action: "replace", targetLabel: "cluster", replacement: cfg.clusterName },
+    fromPodLabel(APP_POD_LABEL, "app"),
+    ...Object.entries(POOL_POD_LABELS).map(([attribute, podLabel]) => fromPodLabel(podLabel, attribute.replace(/\./g, "_"))),
+  ];
+}
+
+export function kubePrometheusStack(cfg: ObserverConfig, ctx: KubePrometheusStackContext): Record<string, unknown> {
+  const p = cfg.profile;
+  const kps = RELEASES.kubePrometheusStack.fullname;
+  const promReplicas = cfg.prometheus.replicas;
+  const amReplicas = REPLICAS.alertmanager[p];
+  const sm = () => ({ additionalLabels: monitorLabels() });
+  const m = mirror(cfg);
+  const rw = cfg.prometheus.remoteWrite;
+
+  const values: Record<string, unknown> = {
+    fullnameOverride: kps,
+    crds: { enabled: false },
+    ...(m !== undefined ? { global: { imageRegistry: m } } : {}),
+    defaultRules: { labels: { ...RULE_SELECTOR_LABELS } },
+
+    prometheusOperator: {
+      resources: resources(p, "prometheus-operator/operator"),
+      prometheusConfigReloader: { resources: resources(p, "prometheus/config-reloader") },
+      admissionWebhooks: { patch: { resources: resources(p, "prometheus-operator/webhook-job") } },
+      serviceMonitor: sm(),
+    },
+
+    prometheus: {
+      serviceMonitor: sm(),
+      servicePerReplica: { enabled: promReplicas > 1 },
+      podDisruptionBudget: { enabled: promReplicas > 1, minAvailable: 1 },
+      prometheusSpec: {
+        replicas: promReplicas,
+        resources: resources(p, "prometheus/prometheus"),
+        ...(promReplicas > 1 ? { podAntiAffinity: "soft", podAntiAffinityTopologyKey: "kubernetes.io/hostname" } : {}),
+        retention: cfg.retention.metrics,
+        ...(cfg.prometheus.retentionSize !== "" ? { retentionSize: cfg.prometheus.retentionSize } : {}),
+        tsdb: { outOfOrderTimeWindow: cfg.prometheus.outOfOrderTimeWindow },
+        storageSpec: { volumeClaimTemplate: { spec: pvcSpec(cfg, cfg.prometheus.storageSize) } },
+        externalLabels: { cluster: cfg.clusterName },
+        // Pushed data: the gateway (OTLP) and Tempo's metrics generator (remote write).
+        enableRemoteWriteReceiver: true,
+        enableOTLPReceiver: true,
+        otlp: { promoteResourceAttributes: [...PROMETHEUS_OTLP_PROMOTED], keepIdentifyingResourceAttributes: true },
+        enableFeatures: ["exemplar-storage"],
+        exemplars: { maxSize: 100000 },
+        scrapeClasses: [{ name: CONTRACT_SCRAPE_CLASS, default: true, relabelings: contractRelabelings(cfg) }],
+        // Selection: one label pair for ServiceMonitors (and Probes/ScrapeConfigs), `app` for PodMonitors,
+        // our rule label for PrometheusRules; in any namespace.
+        serviceMonitorSelectorNilUsesHelmValues: false,
+        serviceMonitorSelector: { matchLabels: { ...SERVICE_MONITOR_LABELS } },
+        serviceMonitorNamespaceSelector: {},
+        podMonitorSelectorNilUsesHelmValues: false,
+        podMonitorSelector: {
+          matchExpressions: [
+            { key: POD_MONITOR_LABEL, operator: "In", values: [...new Set([...cfg.podMonitorApps, KERNELS_POD_MONITOR_APP])] },
+          ],
+        },
+        podMonitorNamespaceSelector: {},
+        probeSelectorNilUsesHelmValues: false,
+        probeSelector: { matchLabels: { ...SERVICE_MONITOR_LABELS } },
+        probeNamespaceSelector: {},
+        scrapeConfigSelectorNilUsesHelmValues: false,
+        scrapeConfigSelector: { matchLabels: { ...SERVICE_MONITOR_LABELS } },
+        scrapeConfigNamespaceSelector: {},
+        ruleSelectorNilUsesHelmValues: false,
+        ruleSelector: { matchLabels: { ...RULE_SELECTOR_LABELS } },
+        ruleNamespaceSelector: {},
+        ...(rw !== undefined
+          ? {
+              remoteWrite: [
+                {
+                  url: rw.url,
+                  ...(rw.basicAuth
+                    ? {
+                        basicAuth: {
+                          username: { name: REMOTE_WRITE_SECRET, key: REMOTE_WRITE_KEYS.username },
+                          password: { name: REMOTE_WRITE_SECRET, key: REMOTE_WRITE_KEYS.password },
+                        },
+                      }
+                    : {}),
+                  ...(rw.bearerToken
+                    ? { authorization: { type: "Bearer", credentials: { name: REMOTE_WRITE_SECRET, key: REMOTE_WRITE_KEYS.bearerToken } } }
+                    : {}),
+                },
+              ],
+            }
+          : {}),
+      },
+    },
+
+    alertmanager: {
+      serviceMonitor: sm(),
+      podDisruptionBudget: { enabled: amReplicas > 1, minAvailable: 1 },
+      alertmanagerSpec: {
+        replicas: amReplicas,
+        resources: resources(p, "alertmanager/alertmanager"),
+        ...(amReplicas > 1 ? { podAntiAffinity: "soft", podAntiAffinityTopologyKey: "kubernetes.io/hostname" } : {}),
+        storage: { volumeClaimTemplate: { spec: pvcSpec(cfg, VOLUME_SIZES[p].alertmanager) } },
+      },
+    },
+
+    grafana: {
+      fullnameOverride: RELEASES.grafana.fullname,
+      admin: { existingSecret: GRAFANA_ADMIN_SECRET, userKey: GRAFANA_ADMIN_KEYS.user, passwordKey: GRAFANA_ADMIN_KEYS.password },
+      podAnnotations: { "checksum/admin-secret": ctx.grafanaAdminChecksum },
+      resources: resources(p, "grafana/grafana"),
+      sidecar: { resources: resources(p, "grafana/sidecar") },
+      // Nothing phones home; no helm-test pod (it pulls an extra image).
+      "grafana.ini": {
+        analytics: {
+          reporting_enabled: false,
+          check_for_updates: false,
+          check_for_plugin_updates: false,
+          feedback_links_enabled: false,
+        },
+        news: { news_feed_enabled: false },
+      },
+      testFramework: { enabled: false },
+      // Ownership of the volume comes from the pod's fsGroup: no root init container.
+      initChownData: { enabled: false },
+      persistence: p === "prod" ? { enabled: true, size: VOLUME_SIZES.prod.grafana, ...(cfg.storageClassName ? { storageClassName: cfg.storageClassName } : {}) } : { enabled: false },
+      serviceMonitor: { labels: monitorLabels() },
+    },
+
+    "kube-state-metrics": {
+      fullnameOverride: RELEASES.kubeStateMetrics.fullname,
+      resources: resources(p, "kube-state-metrics/kube-state-metrics"),
+      prometheus: { monitor: { additionalLabels: monitorLabels() } },
+    },
+
+    "prometheus-node-exporter": {
+      fullnameOverride: RELEASES.nodeExporter.fullname,
+      resources: resources(p, "node-exporter/node-exporter"),
+      prometheus: { monitor: { additionalLabels: monitorLabels() } },
+    },
+
+    // Every other ServiceMonitor the chart creates carries both selection labels too (nothing lost, nothing twice).
+    kubeApiServer: { serviceMonitor: sm() },
+    kubelet: { serviceMonitor: sm() },
+    kubeControllerManager: { serviceMonitor: sm() },
+    coreDns: { serviceMonitor: sm() },
+    kubeDns: { serviceMonitor: sm() },
+    kubeEtcd: { serviceMonitor: sm() },
+    kubeScheduler: { serviceMonitor: sm() },
+    kubeProxy: { serviceMonitor: sm() },
+  };
+
+  return deepMerge(values, {
+    grafana: grafanaValues(cfg),
+    alertmanager: alertmanagerValues(cfg),
+    defaultRules: defaultRulesValues(),
+  });
+}

@@ -1,0 +1,49 @@
+/**
+ * Values for opentelemetry-operator 0.122.0 (operator 0.158.0), pure.
+ *
+ * CRDs from the chart itself (`crds.create: true`: templates carrying the collector conversion webhook,
+ * upgraded with the chart; kept on uninstall in prod), webhook `failurePolicy` left at `Fail` (our CRs are
+ * ordered after the release instead), a self-generated webhook certificate that is not regenerated on
+ * every upgrade (`autoGenerateCert.recreate: false`), cert-manager only when `operator.certManagerIssuer`
+ * is set, the contrib collector image (it has the components our pipelines use), and no RBAC created by
+ * the operator for collectors (`manager.createRbacPermissions: false`: components/collectors owns it).
+ */
+import type { ObserverConfig } from "../config";
+import { RELEASES } from "../endpoints";
+import { IMAGES } from "../versions";
+import { replicas, resources } from "../sizing";
+import { keepAnnotations, mirroredRepository, monitorLabels } from "./common";
+
+/** The operator image repository (the chart's default, with its registry). */
+export const OPERATOR_IMAGE_REPOSITORY = "ghcr.io/open-telemetry/opentelemetry-operator/opentelemetry-operator";
+
+/** The chart's helm-test image (Docker Hub official image). */
+export const TEST_IMAGE_REPOSITORY = "busybox";
+
+export function opentelemetryOperator(cfg: ObserverConfig): Record<string, unknown> {
+  const p = cfg.profile;
+  const issuer = cfg.operator.certManagerIssuer;
+  const n = replicas(p, "opentelemetry-operator");
+  return {
+    fullnameOverride: RELEASES.opentelemetryOperator.fullname,
+    replicaCount: n,
+    pdb: { create: n > 1, minAvailable: 1 },
+    crds: { create: true, annotations: keepAnnotations(p) },
+    manager: {
+      image: { repository: mirroredRepository(cfg, OPERATOR_IMAGE_REPOSITORY) },
+      collectorImage: {
+        repository: mirroredRepository(cfg, `${IMAGES.collectorContrib.registry}/${IMAGES.collectorContrib.repository}`),
+        tag: IMAGES.collectorContrib.tag,
+      },
+      createRbacPermissions: false,
+      resources: resources(p, "opentelemetry-operator/manager"),
+      serviceMonitor: { enabled: true, extraLabels: monitorLabels() },
+    },
+    // helm-test pods only (`helm test`; never run by `pulumi up`): their image follows the mirror too.
+    testFramework: { image: { repository: mirroredRepository(cfg, TEST_IMAGE_REPOSITORY) } },
+    admissionWebhooks: {
+      certManager: issuer !== undefined ? { enabled: true, issuerRef: { name: issuer.name, kind: issuer.kind } } : { enabled: false },
+      autoGenerateCert: { enabled: issuer === undefined, recreate: false },
+    },
+  };
+}
