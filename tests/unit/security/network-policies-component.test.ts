@@ -1,0 +1,38 @@
+/** The NetworkPolicies component under mocks: type, child names, inputs, parent, dependsOn. */
+import * as pulumi from "@pulumi/pulumi";
+import { parseConfig } from "../../../components/config";
+
+const created: { type: string; name: string; inputs: Record<string, unknown> }[] = [];
+
+beforeAll(async () => {
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (a) => {
+        created.push({ type: a.type, name: a.name, inputs: a.inputs });
+        return { id: `${a.name}-id`, state: a.inputs };
+      },
+      call: (a) => a.inputs,
+    },
+    "observer",
+    "dev",
+    false,
+  );
+});
+
+test("creates one NetworkPolicy per built policy, named from the component, and nothing when disabled", async () => {
+  const { NetworkPolicies } = await import("../../../components/security/network-policies-component");
+  const { buildNetworkPolicies } = await import("../../../components/security/network-policies");
+  const config = parseConfig({ runUrl: "https://run.example.com" });
+  const np = new NetworkPolicies("observer-netpol", { config, labels: { x: "y" } });
+  const off = new NetworkPolicies("off", { config: parseConfig({ networkPolicy: { enabled: false } }) });
+  await new Promise((r) => setTimeout(r, 50));
+  const expected = buildNetworkPolicies({ namespace: config.namespace, config: config.networkPolicy, grafanaIngress: true, labels: { x: "y" } });
+  const policies = created.filter((c) => c.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy");
+  // registration order is asynchronous under mocks: compare as sets
+  expect(policies.map((p) => p.name).sort()).toEqual(expected.map((p) => `observer-netpol-${p.metadata.name}`).sort());
+  expect(policies.find((p) => p.name === "observer-netpol-observer-default-deny")!.inputs).toEqual({ apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: expected[0]!.metadata, spec: expected[0]!.spec });
+  expect(np.policyNames).toEqual(expected.map((p) => p.metadata.name));
+  expect(off.policyNames).toEqual([]);
+  const urn = await new Promise<string>((r) => np.urn.apply(r));
+  expect(urn).toBe("urn:pulumi:dev::observer::observer:security:NetworkPolicies::observer-netpol");
+});
