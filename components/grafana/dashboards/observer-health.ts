@@ -39,16 +39,14 @@ export const TEMPO_METRICS = {
   bytesReceived: "tempo_distributor_bytes_received_total",
   discardedSpans: "tempo_discarded_spans_total",
   generatorSpansReceived: "tempo_metrics_generator_spans_received_total",
-  generatorActiveSeries: "tempo_metrics_generator_registry_active_series",
 } as const;
 
 export const PROMETHEUS_METRICS = {
   up: "up",
-  scrapeDuration: "scrape_duration_seconds",
+  sampleLimitExceeded: "prometheus_target_scrapes_exceeded_sample_limit_total",
   samplesAppended: "prometheus_tsdb_head_samples_appended_total",
   headSeries: "prometheus_tsdb_head_series",
   httpRequests: "prometheus_http_requests_total",
-  exemplarsAppended: "prometheus_tsdb_exemplar_exemplars_appended_total",
 } as const;
 
 const C = COLLECTOR_METRICS;
@@ -112,14 +110,9 @@ export function observerHealth(): DashboardJson {
           prom(rate(TEMPO_METRICS.spansReceived), "spans/s"),
           prom(rate(TEMPO_METRICS.generatorSpansReceived), "spans/s into the metrics generator"),
         ],
-        { unit: "short", min: 0, w: 8 },
+        { unit: "short", min: 0 },
       ),
-      timeseries("Tempo discarded spans", [prom(rate(TEMPO_METRICS.discardedSpans, ["reason"]), "{{reason}}")], { unit: "short", min: 0, w: 8 }),
-      timeseries(
-        "Generated series",
-        [prom(`sum(${sel(TEMPO_METRICS.generatorActiveSeries, CLUSTER)})`, "active series")],
-        { unit: "short", min: 0, w: 8, description: "Series the metrics generator keeps (span metrics and service graph)." },
-      ),
+      timeseries("Tempo discarded spans", [prom(rate(TEMPO_METRICS.discardedSpans, ["reason"]), "{{reason}}")], { unit: "short", min: 0 }),
       row("Prometheus"),
       stat(
         "Targets up",
@@ -127,16 +120,17 @@ export function observerHealth(): DashboardJson {
         { unit: "percentunit", min: 0, max: 1, w: 6 },
       ),
       table("Targets down", [prom(`${sel(PROMETHEUS_METRICS.up, CLUSTER)} == 0`, undefined, { instant: true, table: true })], { w: 18, h: 4 }),
-      timeseries("Slowest scrape per job", [prom(`max by (job) (${sel(PROMETHEUS_METRICS.scrapeDuration, CLUSTER)})`, "{{job}}")], {
-        unit: "s",
-        min: 0,
-      }),
+      timeseries(
+        "Targets up per job",
+        [prom(`sum by (job) (${sel(PROMETHEUS_METRICS.up, CLUSTER)}) / count by (job) (${sel(PROMETHEUS_METRICS.up, CLUSTER)})`, "{{job}}")],
+        { unit: "percentunit", min: 0, max: 1 },
+      ),
       timeseries(
         "Prometheus ingestion",
         [
           prom(rate(PROMETHEUS_METRICS.samplesAppended), "samples/s"),
-          prom(rate(PROMETHEUS_METRICS.exemplarsAppended), "exemplars/s"),
           prom(`sum(${sel(PROMETHEUS_METRICS.headSeries, CLUSTER)})`, "head series"),
+          prom(rate(PROMETHEUS_METRICS.sampleLimitExceeded), "scrapes over sample limit/s"),
         ],
         { unit: "short", min: 0 },
       ),
