@@ -1,0 +1,150 @@
+import {
+  agentCollectorSpec,
+  agentConfig,
+  agentOperators,
+  FIRST_LINE_EXPR,
+  PYTHON_OTEL_REGEX,
+} from "../../../components/collectors/agent";
+import { devConfig, prodConfig } from "./fixtures";
+
+const cfg = devConfig();
+const spec = agentCollectorSpec(cfg) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+const conf = agentConfig(cfg) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+describe("log agent spec", () => {
+  it("is a DaemonSet reading pod logs read-only, with node-local state", () => {
+    expect(spec.mode).toBe("daemonset");
+    expect(spec.upgradeStrategy).toBe("none");
+    expect(spec.serviceAccount).toBe("observer-log-agent");
+    expect(spec.image).toBe("ghcr.io/open-telemetry/opentelemetry-collector-releases/opentelemetry-collector-contrib:0.158.0");
+    expect(spec.env).toEqual([{ name: "K8S_NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } }]);
+    expect(spec.volumes).toEqual([
+      { name: "varlogpods", hostPath: { path: "/var/log/pods", type: "Directory" } },
+      { name: "dockercontainers", hostPath: { path: "/var/lib/docker/containers", type: "" } },
+      { name: "state", hostPath: { path: "/var/lib/observer/datalayer-observer/log-agent", type: "DirectoryOrCreate" } },
+    ]);
+    expect(spec.volumeMounts).toEqual([
+      { name: "varlogpods", mountPath: "/var/log/pods", readOnly: true },
+      { name: "dockercontainers", mountPath: "/var/lib/docker/containers", readOnly: true },
+      { name: "state", mountPath: "/var/lib/otelcol/agent" },
+    ]);
+    expect(spec.tolerations).toEqual([{ operator: "Exists" }]);
+    expect(spec.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
+  });
+
+  it("is the same in prod, apart from the Loki tenant", () => {
+    const p = agentCollectorSpec(prodConfig({}, "t1")) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(p.mode).toBe("daemonset");
+    expect(p.config.exporters["otlp_http/loki"].headers).toEqual({ "X-Scope-OrgID": "t1" });
+    expect(conf.exporters["otlp_http/loki"].headers).toBeUndefined();
+  });
+});
+
+describe("log agent config (golden)", () => {
+  it("filelog: pods' logs, not its own, offsets checkpointed", () => {
+    const { operators, ...filelog } = conf.receivers.filelog;
+    expect(filelog).toEqual({
+      include: ["/var/log/pods/*/*/*.log"],
+      exclude: ["/var/log/pods/datalayer-observer_datalayer-log-agent-collector-*_*/*/*.log"],
+      include_file_path: true,
+      include_file_name: false,
+      start_at: "beginning",
+      storage: "file_storage/agent",
+      retry_on_failure: { enabled: true, initial_interval: "1s", max_interval: "30s", max_elapsed_time: "0s" },
+    });
+    expect(operators).toEqual(agentOperators());
+    expect(operators.map((o: { type: string }) => o.type)).toEqual(["container", "recombine", "regex_parser", "trace_parser", "move", "remove"]);
+  });
+
+  it("processors in order, enrichment on its own node, opt-out filter", () => {
+    expect(conf.service.pipelines).toEqual({
+      logs: {
+        receivers: ["filelog"],
+        processors: ["memory_limiter", "k8sattributes", "filter/otlp-opt-out", "transform/contract", "batch"],
+        exporters: ["otlp_http/loki"],
+      },
+    });
+    expect(conf.processors.k8sattributes.filter).toEqual({ node_from_env_var: "K8S_NODE_NAME" });
+    expect(conf.processors.k8sattributes.pod_association).toEqual([{ sources: [{ from: "resource_attribute", name: "k8s.pod.uid" }] }]);
+    expect(conf.processors.k8sattributes.extract.annotations).toEqual([
+      { tag_name: "observer.logs.source", key: "observer.datalayer.io/logs", from: "pod" },
+    ]);
+    expect(conf.processors["filter/otlp-opt-out"]).toEqual({
+      error_mode: "ignore",
+      logs: { log_record: ['resource.attributes["observer.logs.source"] == "otlp"'] },
+    });
+    expect(conf.processors["transform/contract"].log_statements.at(-1)).toBe('delete_key(resource.attributes, "observer.logs.source")');
+  });
+
+  it("ships to Loki over OTLP/HTTP with a persistent queue on the node", () => {
+    expect(conf.exporters).toEqual({
+      "otlp_http/loki": {
+        logs_endpoint: "http://observer-loki.datalayer-observer.svc.cluster.local:3100/otlp/v1/logs",
+        retry_on_failure: { enabled: true, initial_interval: "5s", max_interval: "30s", max_elapsed_time: "300s" },
+        sending_queue: { enabled: true, num_consumers: 4, queue_size: 2000, storage: "file_storage/agent" },
+      },
+    });
+    expect(conf.extensions["file_storage/agent"]).toEqual({
+      directory: "/var/lib/otelcol/agent",
+      timeout: "10s",
+      compaction: { on_start: true, on_rebound: true, directory: "/var/lib/otelcol/agent" },
+    });
+    expect(conf.service.extensions).toEqual(["health_check", "file_storage/agent"]);
+  });
+});
+
+/** RE2 named groups (?P<x>) → JS (?<x>); the rest of our regexes is in the common subset. */
+const js = (re: string) => new RegExp(re.replace(/\(\?P</g, "(?<"));
+
+describe("OpenTelemetry Python log lines", () => {
+  const re = js(PYTHON_OTEL_REGEX);
+  const line =
+    "2024-05-01 12:00:00,123 WARNING [datalayer.iam] [handlers.py:42] [trace_id=4bf92f3577b34da6a3ce929d0e0e4736 span_id=00f067aa0ba902b7 resource.service.name=iam trace_sampled=True] - token expired";
+
+  it("parses trace id, span id, level and service name", () => {
+    expect(re.exec(line)?.groups).toEqual({
+      level: "WARNING",
+      trace_id: "4bf92f3577b34da6a3ce929d0e0e4736",
+      span_id: "00f067aa0ba902b7",
+      service_name: "iam",
+    });
+  });
+
+  it("parses the no-span form (ids 0, which the trace parser skips)", () => {
+    const g = re.exec("2024-05-01 12:00:00,123 INFO [x] [a.py:1] [trace_id=0 span_id=0 resource.service.name=iam trace_sampled=False] - hi")?.groups;
+    expect(g).toEqual({ level: "INFO", trace_id: "0", span_id: "0", service_name: "iam" });
+    expect(agentOperators()[3]!["if"]).toBe(
+      'attributes.otel_python != nil and attributes.otel_python.trace_id != nil and attributes.otel_python.trace_id != "0" and attributes.otel_python.span_id != "0"',
+    );
+  });
+
+  it("leaves an empty service name empty (the container name is used instead)", () => {
+    expect(re.exec("ERROR [trace_id=ab span_id=cd resource.service.name= trace_sampled=False] - x")?.groups?.["service_name"]).toBe("");
+  });
+
+  it("does not match lines without the correlation fields", () => {
+    expect(re.exec("2024-05-01 12:00:00,123 INFO plain line")).toBeNull();
+  });
+});
+
+describe("multi-line recombination", () => {
+  // The expr is `<timestamp match> or not (<continuation match>)`; evaluate its two regexes.
+  const [, ts, cont] = /^body matches "(.+?)" or not \(body matches "(.+)"\)$/.exec(FIRST_LINE_EXPR)!;
+  const unescape = (s: string) => s.replace(/\\\\/g, "\\");
+  const first = (body: string) => js(unescape(ts!)).test(body) || !js(unescape(cont!)).test(body);
+
+  it.each([
+    ["2024-05-01 12:00:00,123 ERROR [x] boom", true],
+    ["2024-05-01T12:00:00.123Z INFO start", true],
+    ["a plain line", true],
+    ["Traceback (most recent call last):", false],
+    ['  File "/app/x.py", line 3, in <module>', false],
+    ["    raise ValueError('bad')", false],
+    ["ValueError: bad", false],
+    ["During handling of the above exception, another exception occurred:", false],
+    ["The above exception was the direct cause of the following exception:", false],
+    ["json.decoder.JSONDecodeError: Expecting value", false],
+  ])("%j starts a record: %s", (body, expected) => {
+    expect(first(body)).toBe(expected);
+  });
+});
