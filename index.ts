@@ -8,6 +8,9 @@ import { loadConfig } from "./components/config";
 import { checkStateSafety } from "./components/state";
 import { Observer } from "./components/observer";
 import { accessInfo } from "./components/outputs";
+import { RELEASES } from "./components/endpoints";
+import { stackLabelValue } from "./components/labels";
+import { createCrdPreflightHook, createFinalizerHooks } from "./components/lifecycle/hooks";
 
 const config = loadConfig();
 checkStateSafety(pulumi.getStack(), process.env);
@@ -23,9 +26,38 @@ const kubernetes = new k8s.Provider("kubernetes", {
   ...(config.kubeContext !== undefined ? { context: config.kubeContext } : {}),
 });
 
+const stack = `${pulumi.getProject()}.${pulumi.getStack()}`;
+
+/**
+ * Lifecycle hooks talk to the cluster with the same kubeconfig ($KUBECONFIG or ~/.kube/config) and
+ * context as the provider. Built here, after the runtime is up (never at module load).
+ */
+// No explicit kubeconfig: like the provider, the client reads $KUBECONFIG (a list is merged) or ~/.kube/config.
+const kube = config.kubeContext ? { context: config.kubeContext } : {};
+const finalizerHooks = createFinalizerHooks({
+  kube,
+  operator: { namespace: config.namespace, name: RELEASES.opentelemetryOperator.fullname },
+  stackLabel: stackLabelValue(stack),
+});
+
 const observer = new Observer(
   "observer",
-  { config, stack: `${pulumi.getProject()}.${pulumi.getStack()}` },
+  {
+    config,
+    stack,
+    hooks: {
+      beforeDeleteOpenTelemetryCR: finalizerHooks.beforeDeleteCR,
+      beforeDeleteOperator: finalizerHooks.beforeDeleteOperator,
+      ...(config.crds.prometheus === "managed"
+        ? {
+            beforeCreateCrds: createCrdPreflightHook({
+              kube,
+              release: { releaseName: RELEASES.prometheusOperatorCrds.name, namespace: config.namespace },
+            }),
+          }
+        : {}),
+    },
+  },
   { providers: { kubernetes } },
 );
 

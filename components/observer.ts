@@ -20,6 +20,7 @@ import { RELEASES, endpoints, type Endpoints } from "./endpoints";
 import { commonLabels } from "./labels";
 import { kernelsPodMonitor } from "./monitors";
 import { releaseArgs } from "./release";
+import { NetworkPolicies } from "./security/network-policies-component";
 import {
   kubePrometheusStackValues,
   lokiValues,
@@ -95,6 +96,18 @@ export class Observer extends pulumi.ComponentResource {
       `${name}-namespace`,
       { metadata: { name: cfg.namespace, labels } },
       { parent: this, retainOnDelete: prod },
+    );
+
+    // NetworkPolicies first: default deny plus the flows the stack needs (README, "Network policies").
+    new NetworkPolicies(
+      `${name}-network-policies`,
+      {
+        config: cfg,
+        ...(cfg.objectStorage ? { objectStorage: objectStorageEgress(cfg.objectStorage) } : {}),
+        labels,
+        dependsOn: [namespace],
+      },
+      { parent: this },
     );
 
     // ---- Stage 1: Prometheus Operator CRDs ------------------------------------------------------
@@ -188,4 +201,14 @@ export class Observer extends pulumi.ComponentResource {
       grafanaAdminPassword: this.grafanaAdminPassword,
     });
   }
+}
+
+/**
+ * Egress Loki and Tempo need to reach object storage. Its address is a host name, so the
+ * destination is any IP on the endpoint's port (443, or 80 for plain HTTP, unless the endpoint
+ * names one); narrow it with a CNI that filters by FQDN if you need to.
+ */
+export function objectStorageEgress(os: { endpoint: string; insecure: boolean }): { cidrs: string[]; ports: number[] } {
+  const port = /:(\d{1,5})\/?$/.exec(os.endpoint)?.[1];
+  return { cidrs: ["0.0.0.0/0", "::/0"], ports: [port ? Number(port) : os.insecure ? 80 : 443] };
 }

@@ -94,6 +94,26 @@ describe.each(["dev", "prod"] as const)("%s profile", (profile) => {
     }
   });
 
+  test("lifecycle hooks: CRD pre-flight, operator and per-CR finalizer cleanup", () => {
+    expect(one(res(), RELEASE, "observer-prometheus-operator-crds").options.hooks).toEqual({ beforeCreate: ["observer-prometheus-crds-preflight"] });
+    expect(one(res(), RELEASE, "observer-opentelemetry-operator").options.hooks).toEqual({ beforeDelete: ["observer-otel-operator-finalizers"] });
+    const otel = res().filter((r) => r.type.startsWith("kubernetes:opentelemetry.io/"));
+    for (const cr of otel) expect([cr.name, cr.options.hooks]).toEqual([cr.name, { beforeDelete: ["observer-otel-cr-finalizers"] }]);
+    const others = res().filter((r) => !r.type.startsWith("kubernetes:opentelemetry.io/") && Object.keys(r.options.hooks).length > 0);
+    expect(others.map((r) => r.name).sort()).toEqual(["observer-opentelemetry-operator", "observer-prometheus-operator-crds"]);
+  });
+
+  test("NetworkPolicies: default deny first, every policy in our namespace, after the namespace", () => {
+    const nps = byType(res(), "kubernetes:networking.k8s.io/v1:NetworkPolicy");
+    expect(nps.length).toBeGreaterThan(10);
+    const deny = nps.find((n) => (n.inputs.metadata as { name: string }).name === "observer-default-deny");
+    expect(deny?.inputs.spec).toEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });
+    for (const n of nps) {
+      expect((n.inputs.metadata as { namespace: string }).namespace).toBe("datalayer-observer");
+      expect(closure(res(), n).has("observer-namespace")).toBe(true);
+    }
+  });
+
   test("nothing is protected (destroy must be able to step over everything)", () => {
     expect(res().filter((r) => r.options.protect).map((r) => r.name)).toEqual([]);
   });
