@@ -20,7 +20,7 @@
  * Exemplars carry the trace id as `trace_id` (the Prometheus datasource links that label to Tempo).
  */
 import type { ObserverConfig } from "../config";
-import { endpoints } from "../endpoints";
+import { endpointsFor } from "../endpoints";
 
 /** Metric names the generator writes (Tempo 2.10.8 modules/generator/processor/{spanmetrics,servicegraphs}). */
 export const SPAN_METRICS = {
@@ -82,17 +82,15 @@ export const SERVICE_GRAPH_LABELS = [
   "le",
 ] as const;
 
-/** Prometheus' remote-write receiver path (kube-prometheus-stack must enable the receiver). */
-export const REMOTE_WRITE_PATH = "/api/v1/write";
-
 /** Values for the tempo chart: `tempo.metricsGenerator` and `tempo.overrides`. */
 export function tempoMetricsGeneratorValues(cfg: ObserverConfig): Record<string, unknown> {
-  const remoteWriteUrl = `${endpoints(cfg.namespace).prometheus.url}${REMOTE_WRITE_PATH}`;
+  // Every Prometheus replica: HA replicas do not share data, so each must receive the generated series.
+  const remoteWriteUrls = endpointsFor(cfg).prometheusRemoteWriteUrls;
   return {
     tempo: {
       metricsGenerator: {
         enabled: true,
-        remoteWriteUrl,
+        remoteWriteUrl: remoteWriteUrls[0],
         processor: {
           service_graphs: {
             dimensions: [...SERVICE_GRAPH_DIMENSIONS],
@@ -111,7 +109,7 @@ export function tempoMetricsGeneratorValues(cfg: ObserverConfig): Record<string,
         },
         // `storage.path` and `traces_storage.path` keep the chart defaults (/tmp/tempo, /tmp/traces): the
         // chart mounts an emptyDir at /tmp whenever the generator is on, whatever the persistence setting.
-        storage: { remote_write: [{ url: remoteWriteUrl, send_exemplars: true }] },
+        storage: { remote_write: remoteWriteUrls.map((url) => ({ url, send_exemplars: true })) },
       },
       overrides: {
         defaults: {

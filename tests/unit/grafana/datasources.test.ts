@@ -16,6 +16,13 @@ import { LOKI_INDEX_LABELS } from "../../../components/contract";
 
 const CFG = parseConfig({ clusterName: "c1" });
 const TENANT = parseConfig({ clusterName: "c1", loki: { tenant: "datalayer" } });
+/** A valid prod config (prod requires these keys). */
+const PROD = {
+  profile: "prod",
+  clusterName: "prod-eu-1",
+  kubeContext: "prod-eu-1",
+  objectStorage: { endpoint: "https://s3.example.com", region: "eu-west-1", buckets: { lokiChunks: "logs-chunks", lokiRuler: "logs-ruler", tempo: "traces" } },
+};
 
 /**
  * Grafana's provisioning interpolation (pkg/services/provisioning/values/values.go, interpolateValue):
@@ -193,6 +200,22 @@ describe("datasourceList (as Grafana interprets it)", () => {
     walk(datasourceList(TENANT));
     expect(linked.length).toBe(7);
     for (const uid of linked) expect(uids.has(uid as never)).toBe(true);
+  });
+});
+
+describe("datasource URLs follow the shapes that run", () => {
+  it("prod: Loki Distributed and tempo-distributed are queried through their query frontends; HA Prometheus through its Service", () => {
+    const cfg = parseConfig({ ...PROD, prometheus: { replicas: 2 }, tempo: { kafka: { address: "kafka.example:9092" } } });
+    expect(Object.fromEntries(datasourceList(cfg).map((d) => [d.uid, d.url]))).toEqual({
+      prometheus: "http://observer-prometheus.datalayer-observer.svc.cluster.local:9090",
+      loki: "http://observer-loki-query-frontend.datalayer-observer.svc.cluster.local:3100",
+      tempo: "http://observer-tempo-distributed-query-frontend.datalayer-observer.svc.cluster.local:3200",
+      alertmanager: "http://observer-alertmanager.datalayer-observer.svc.cluster.local:9093",
+    });
+  });
+  it("prod without Kafka keeps the Tempo single binary", () => {
+    const tempo = datasourceList(parseConfig(PROD)).find((d) => d.uid === "tempo")!;
+    expect(tempo.url).toBe("http://observer-tempo.datalayer-observer.svc.cluster.local:3200");
   });
 });
 

@@ -20,6 +20,13 @@ import { EXEMPLAR_TRACE_ID_LABEL } from "../../../components/grafana/datasources
 const TEMPO_VALUES = path.resolve(__dirname, "../../../../shared/reference/charts/tempo/values.yaml");
 
 const CFG = parseConfig({ clusterName: "prod-eu-1", namespace: "obs" });
+/** A valid prod config (prod requires these keys). */
+const PROD = {
+  profile: "prod",
+  clusterName: "prod-eu-1",
+  kubeContext: "prod-eu-1",
+  objectStorage: { endpoint: "https://s3.example.com", region: "eu-west-1", buckets: { lokiChunks: "logs-chunks", lokiRuler: "logs-ruler", tempo: "traces" } },
+};
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;
@@ -102,6 +109,16 @@ describe("tempoMetricsGeneratorValues", () => {
     for (const l of fromConfig.filter((l) => !["service", "span_name", "span_kind", "status_code", "le"].includes(l))) {
       expect(CONTRACT_PROM_LABELS).toContain(l);
     }
+  });
+
+  it("remote-writes to every Prometheus replica when Prometheus runs HA (replicas share no data)", () => {
+    const ha = parseConfig({ ...PROD, prometheus: { replicas: 2 } });
+    const g = (tempoMetricsGeneratorValues(ha) as Any).tempo.metricsGenerator;
+    expect(g.storage.remote_write).toEqual([
+      { url: "http://observer-prometheus-0.datalayer-observer.svc.cluster.local:9090/api/v1/write", send_exemplars: true },
+      { url: "http://observer-prometheus-1.datalayer-observer.svc.cluster.local:9090/api/v1/write", send_exemplars: true },
+    ]);
+    expect(g.remoteWriteUrl).toBe(g.storage.remote_write[0].url);
   });
 
   it("sets the cluster from config", () => {
