@@ -33,11 +33,12 @@ export class Kubectl {
   run(args: readonly string[], opts: { input?: string; timeoutMs?: number } = {}): Promise<RunResult> {
     const full = [...kubectlBaseArgs(this.kubeconfig, this.context), ...args];
     return new Promise((resolve, reject) => {
-      const child = spawn(this.bin, full, { stdio: ["pipe", "pipe", "pipe"] });
+      const withInput = opts.input !== undefined;
+      const child = spawn(this.bin, full, { stdio: [withInput ? "pipe" : "ignore", "pipe", "pipe"] });
       let stdout = "";
       let stderr = "";
-      child.stdout.on("data", (d: Buffer) => (stdout += d.toString("utf8")));
-      child.stderr.on("data", (d: Buffer) => (stderr += d.toString("utf8")));
+      child.stdout?.on("data", (d: Buffer) => (stdout += d.toString("utf8")));
+      child.stderr?.on("data", (d: Buffer) => (stderr += d.toString("utf8")));
       const timer = setTimeout(() => {
         stderr += `\n(killed after ${opts.timeoutMs ?? 120_000} ms)`;
         child.kill("SIGKILL");
@@ -54,7 +55,11 @@ export class Kubectl {
         clearTimeout(timer);
         resolve({ code, stdout, stderr });
       });
-      child.stdin.end(opts.input ?? "");
+      if (child.stdin) {
+        // A kubectl that exits without reading stdin must not crash the suite with EPIPE.
+        child.stdin.on("error", () => undefined);
+        child.stdin.end(opts.input);
+      }
     });
   }
 
