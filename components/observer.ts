@@ -21,6 +21,7 @@ import { commonLabels } from "./labels";
 import { kernelsPodMonitor } from "./monitors";
 import { releaseArgs } from "./release";
 import { NetworkPolicies } from "./security/network-policies-component";
+import { Dashboards } from "./grafana";
 import {
   kubePrometheusStackValues,
   lokiValues,
@@ -191,6 +192,9 @@ export class Observer extends pulumi.ComponentResource {
       parent: this,
       dependsOn: monitoringReady,
     });
+
+    // Dashboards: ConfigMaps the Grafana sidecar of kube-prometheus-stack loads.
+    new Dashboards(`${name}-dashboards`, { config: cfg, labels, dependsOn: [kubePrometheusStack] }, { parent: this });
 
     this.namespace = namespace.metadata.name;
     this.grafanaAdminUser = pulumi.output(cfg.grafana.adminUser);

@@ -3,6 +3,7 @@
  */
 import type { ObserverConfig } from "./config";
 import { PORTS, RELEASES, endpoints } from "./endpoints";
+import { grafanaUrl } from "./grafana/values";
 
 /** Local port the documented port-forward opens. */
 export const GRAFANA_LOCAL_PORT = 3000;
@@ -18,10 +19,10 @@ export interface AccessOutputs {
 export function accessInfo(cfg: ObserverConfig): AccessOutputs {
   const ep = endpoints(cfg.namespace);
   const portForward = `kubectl --namespace ${cfg.namespace} port-forward service/${RELEASES.grafana.fullname} ${GRAFANA_LOCAL_PORT}:${PORTS.grafanaService}`;
-  // Without the ingress, Grafana still serves under /grafana (serve_from_sub_path), so the local URL has it too.
-  const local = `http://localhost:${GRAFANA_LOCAL_PORT}/grafana`;
+  // Without the ingress, Grafana serves at / (no sub-path), which the port-forward opens locally.
+  const local = `http://localhost:${GRAFANA_LOCAL_PORT}`;
   return {
-    grafanaUrl: cfg.grafana.ingress.enabled && cfg.grafana.rootUrl ? cfg.grafana.rootUrl.replace(/\/$/, "") : local,
+    grafanaUrl: grafanaUrl(cfg) ?? local,
     grafanaPortForward: portForward,
     otlpGrpcEndpoint: ep.gatewayGrpc.url,
     otlpHttpEndpoint: ep.gatewayHttp.url,

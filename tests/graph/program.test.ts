@@ -147,7 +147,7 @@ test("CRDs and the namespace are retained on destroy in prod only", () => {
 
 test("outputs: Grafana URL, port-forward, OTLP endpoints, namespace", async () => {
   const e = runs.dev.exports;
-  expect((await outputValue(e.grafanaUrl as never)).value).toBe("http://localhost:3000/grafana");
+  expect((await outputValue(e.grafanaUrl as never)).value).toBe("http://localhost:3000");
   expect((await outputValue(e.grafanaPortForward as never)).value).toBe(
     "kubectl --namespace datalayer-observer port-forward service/observer-grafana 3000:80",
   );
