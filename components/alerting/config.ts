@@ -22,7 +22,7 @@
  *   repeatIntervals: { critical: 1h }
  *   slo:
  *     default: { availability: 0.995 }
- *     services: { iam: { availability: 0.999, latency: { threshold: 0.5, target: 0.99 } } }
+ *     services: { iam: { availability: 0.999, latency: { threshold: 0.512, target: 0.99 } } }
  * ```
  */
 import type * as pulumi from "@pulumi/pulumi";
