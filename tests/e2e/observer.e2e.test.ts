@@ -91,7 +91,9 @@ if (!gate.enabled) {
     for (const title of STEP_TITLES) test(title, () => undefined);
   });
 } else {
-  suite(gate.settings);
+  // Absolute paths: Pulumi runs the program from the repository root, kubectl from here.
+  const g = gate.settings;
+  suite({ ...g, kubeconfig: path.resolve(g.kubeconfig), ...(g.configFile ? { configFile: path.resolve(g.configFile) } : {}) });
 }
 
 /** The gauge the sender writes, and its value. */
@@ -542,34 +544,33 @@ function suite(s: E2eSettings): void {
       if (backendDir) fs.rmSync(backendDir, { recursive: true, force: true });
       return;
     }
+    const manualCleanup = () =>
+      [
+        `  cd ${REPO}   # ${path.basename(stackFile)} there holds the stack's config and encryption salt: keep it until the stack is removed`,
+        `  export PULUMI_BACKEND_URL=file://${backendDir} KUBECONFIG=${s.kubeconfig}`,
+        `  export PULUMI_CONFIG_PASSPHRASE_FILE=${path.join(backendDir, "PASSPHRASE")}`,
+        `  pulumi stack output --stack ${s.stackName} --show-secrets`,
+        `  kubectl --context ${context} delete namespace ${E2E_NAMESPACE}; pulumi destroy --run-program --stack ${s.stackName} --yes`,
+        `  pulumi stack rm --stack ${s.stackName} --yes; rm -rf ${backendDir}`,
+      ].join("\n");
     if (!destroyed && anyFailure && s.keepOnFailure) {
-      log(
-        [
-          `${ENV.keep} is set: the stack is left deployed for inspection. To reach and remove it:`,
-          `  cd ${REPO}`,
-          `  export PULUMI_BACKEND_URL=file://${backendDir} KUBECONFIG=${s.kubeconfig}`,
-          `  export PULUMI_CONFIG_PASSPHRASE_FILE=${path.join(backendDir, "PASSPHRASE")}`,
-          `  pulumi stack output --stack ${s.stackName} --show-secrets`,
-          `  kubectl delete namespace ${E2E_NAMESPACE}; pulumi destroy --run-program --stack ${s.stackName} --yes`,
-          `  pulumi stack rm --stack ${s.stackName} --yes; rm -rf ${backendDir}`,
-        ].join("\n"),
-      );
+      log(`${ENV.keep} is set: the stack is left deployed for inspection. To reach and remove it:\n${manualCleanup()}`);
       return;
     }
     if (!destroyed) {
-      log("cleaning up: destroying the stack after a failure (set OBSERVER_E2E_KEEP=1 to keep it)");
+      log(`cleaning up: destroying the stack (set ${ENV.keep}=1 to keep it after a failure)`);
       await deleteE2eNamespace().catch((e: Error) => log(`could not delete namespace ${E2E_NAMESPACE}: ${e.message}`));
       await stack
         .destroy({ runProgram: true, onOutput: pulumiOut, color: "never" })
         .then(() => (destroyed = true))
-        .catch((e: Error) => log(`cleanup destroy failed; the cluster may hold leftovers: ${e.message}`));
+        .catch((e: Error) => log(`cleanup destroy failed: ${e.message}`));
     }
-    if (destroyed) {
-      await stack.workspace.removeStack(s.stackName).catch((e: Error) => log(`pulumi stack rm failed: ${e.message}`));
-      fs.rmSync(backendDir, { recursive: true, force: true });
-    } else {
-      log(`state kept in ${backendDir} (passphrase in ${path.join(backendDir, "PASSPHRASE")})`);
+    if (!destroyed) {
+      log(`the stack could not be destroyed; the cluster may hold leftovers. State and config are kept. To retry:\n${manualCleanup()}`);
+      return;
     }
+    await stack.workspace.removeStack(s.stackName).catch((e: Error) => log(`pulumi stack rm failed: ${e.message}`));
+    fs.rmSync(backendDir, { recursive: true, force: true });
     if (fs.existsSync(stackFile)) fs.rmSync(stackFile);
   }, 30 * MIN);
 }
