@@ -1,0 +1,103 @@
+import { chartValues } from "../../../components/charts/index";
+import { deepMerge } from "../../../components/charts/merge";
+import { mirroredRepository } from "../../../components/charts/common";
+import { opentelemetryOperator } from "../../../components/charts/opentelemetry-operator";
+import { prometheusOperatorCrds } from "../../../components/charts/prometheus-operator-crds";
+import { cfg, CTX } from "./fixtures";
+
+const LABELS = { "monitoring.datalayer.io/instance": "observer", "monitoring.datalayer.io/enabled": "true" };
+const ALL_CRDS = Object.fromEntries(
+  ["alertmanagerconfigs", "alertmanagers", "podmonitors", "probes", "prometheusagents", "prometheuses", "prometheusrules", "scrapeconfigs", "servicemonitors", "thanosrulers"].map(
+    (c) => [c, { enabled: true }],
+  ),
+);
+
+describe("prometheusOperatorCrds", () => {
+  it("dev: every CRD, no keep annotation", () => {
+    expect(prometheusOperatorCrds(cfg("dev"))).toEqual({ crds: { annotations: {}, ...ALL_CRDS } });
+  });
+  it("prod: every CRD kept on uninstall", () => {
+    expect(prometheusOperatorCrds(cfg("prod"))).toEqual({ crds: { annotations: { "helm.sh/resource-policy": "keep" }, ...ALL_CRDS } });
+  });
+});
+
+describe("opentelemetryOperator", () => {
+  it("dev, self-generated certificate: exactly", () => {
+    expect(opentelemetryOperator(cfg("dev"))).toEqual({
+      fullnameOverride: "observer-otel-operator",
+      replicaCount: 1,
+      pdb: { create: false, minAvailable: 1 },
+      crds: { create: true, annotations: {} },
+      manager: {
+        image: { repository: "ghcr.io/open-telemetry/opentelemetry-operator/opentelemetry-operator" },
+        collectorImage: { repository: "ghcr.io/open-telemetry/opentelemetry-collector-releases/opentelemetry-collector-contrib", tag: "0.158.0" },
+        createRbacPermissions: false,
+        resources: { requests: { cpu: "20m", memory: "64Mi" }, limits: { memory: "256Mi" } },
+        serviceMonitor: { enabled: true, extraLabels: LABELS },
+      },
+      testFramework: { image: { repository: "busybox" } },
+      admissionWebhooks: { certManager: { enabled: false }, autoGenerateCert: { enabled: true, recreate: false } },
+    });
+  });
+
+  it("cert-manager issuer: cert-manager on, self-generated off", () => {
+    expect(opentelemetryOperator(cfg("devCertManager")).admissionWebhooks).toEqual({
+      certManager: { enabled: true, issuerRef: { name: "internal-ca", kind: "ClusterIssuer" } },
+      autoGenerateCert: { enabled: false, recreate: false },
+    });
+    expect(opentelemetryOperator(cfg("prodFull")).admissionWebhooks).toEqual({
+      certManager: { enabled: true, issuerRef: { name: "internal-ca", kind: "Issuer" } },
+      autoGenerateCert: { enabled: false, recreate: false },
+    });
+  });
+
+  it("prod: 2 replicas with a PDB, CRDs kept; mirror rewrites every image", () => {
+    const v = opentelemetryOperator(cfg("prodFull")) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(v.replicaCount).toBe(2);
+    expect(v.pdb).toEqual({ create: true, minAvailable: 1 });
+    expect(v.crds).toEqual({ create: true, annotations: { "helm.sh/resource-policy": "keep" } });
+    expect(v.manager.image).toEqual({ repository: "registry.example.com/mirror/open-telemetry/opentelemetry-operator/opentelemetry-operator" });
+    expect(v.manager.collectorImage).toEqual({
+      repository: "registry.example.com/mirror/open-telemetry/opentelemetry-collector-releases/opentelemetry-collector-contrib",
+      tag: "0.158.0",
+    });
+    expect(v.testFramework).toEqual({ image: { repository: "registry.example.com/mirror/library/busybox" } });
+  });
+});
+
+describe("mirroredRepository", () => {
+  const m = { images: { mirror: "mirror.local:5000/proxy" } };
+  it("replaces a registry host, keeps the path; Docker Hub names get library/", () => {
+    expect(mirroredRepository(m, "ghcr.io/a/b")).toBe("mirror.local:5000/proxy/a/b");
+    expect(mirroredRepository(m, "grafana/loki")).toBe("mirror.local:5000/proxy/grafana/loki");
+    expect(mirroredRepository(m, "busybox")).toBe("mirror.local:5000/proxy/library/busybox");
+    expect(mirroredRepository({ images: {} }, "ghcr.io/a/b")).toBe("ghcr.io/a/b");
+  });
+});
+
+describe("chartValues", () => {
+  it("installs tempo or tempo-distributed, never both; CRD chart only when managed", () => {
+    const dev = chartValues(cfg("dev"), CTX);
+    expect([dev.tempo !== undefined, dev.tempoDistributed !== undefined, dev.prometheusOperatorCrds !== undefined]).toEqual([true, false, true]);
+    const kafka = chartValues(cfg("prodKafka"), CTX);
+    expect([kafka.tempo !== undefined, kafka.tempoDistributed !== undefined]).toEqual([false, true]);
+    const external = chartValues({ ...cfg("dev"), crds: { prometheus: "external" } }, CTX);
+    expect(external.prometheusOperatorCrds).toBeUndefined();
+  });
+});
+
+describe("deepMerge", () => {
+  it("merges plain objects, replaces lists and scalars, ignores undefined, mutates nothing", () => {
+    const base = { a: { b: 1, c: [1, 2] }, d: "x" };
+    const overlay = { a: { c: [3], e: { f: true } }, d: undefined, g: null };
+    expect(deepMerge(base, overlay)).toEqual({ a: { b: 1, c: [3], e: { f: true } }, d: "x", g: null });
+    expect(base).toEqual({ a: { b: 1, c: [1, 2] }, d: "x" });
+  });
+  it("keeps class instances (Pulumi Outputs) whole", () => {
+    class Box {
+      constructor(readonly v: number) {}
+    }
+    const box = new Box(1);
+    expect(deepMerge({ a: { b: 1 } }, { a: box }).a).toBe(box);
+  });
+});
