@@ -16,19 +16,25 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { ObserverConfig } from "./config";
-import { RELEASES, endpoints, type Endpoints } from "./endpoints";
+import { RELEASES, endpointsFor, type Endpoints } from "./endpoints";
 import { commonLabels } from "./labels";
 import { kernelsPodMonitor } from "./monitors";
 import { releaseArgs } from "./release";
 import { NetworkPolicies } from "./security/network-policies-component";
 import { Dashboards } from "./grafana";
+import { Collectors } from "./collectors";
+import { Alerting } from "./alerting";
+import { chartValues } from "./charts";
+import { RULE_SELECTOR_LABELS } from "./charts/kube-prometheus-stack";
+import { prometheusOperatorCrds } from "./charts/prometheus-operator-crds";
 import {
-  kubePrometheusStackValues,
-  lokiValues,
-  opentelemetryOperatorValues,
-  prometheusOperatorCrdsValues,
-  tempoValues,
-} from "./values";
+  GRAFANA_ADMIN_KEYS,
+  GRAFANA_ADMIN_SECRET,
+  OBJECT_STORAGE_SECRET,
+  REMOTE_WRITE_SECRET,
+  objectStorageSecretData,
+  remoteWriteSecretData,
+} from "./charts/secrets";
 
 /** CRDs kube-prometheus-stack and our stage-3 objects need; checked when `crds.prometheus: external`. */
 export const REQUIRED_PROMETHEUS_CRDS = [
@@ -41,9 +47,6 @@ export const REQUIRED_PROMETHEUS_CRDS = [
   "scrapeconfigs.monitoring.coreos.com",
   "servicemonitors.monitoring.coreos.com",
 ] as const;
-
-/** Name of the Secret holding Grafana's admin credentials (keys `admin-user`, `admin-password`). */
-export const GRAFANA_ADMIN_SECRET_NAME = "observer-grafana-admin";
 
 /** Hooks built by index.ts (they need the live runtime); optional so tests can omit them. */
 export interface ObserverHooks {
@@ -89,7 +92,7 @@ export class Observer extends pulumi.ComponentResource {
     const cfg = args.config;
     const prod = cfg.profile === "prod";
     const labels = commonLabels(args.stack ?? "observer.dev");
-    this.endpoints = endpoints(cfg.namespace);
+    this.endpoints = endpointsFor(cfg);
 
     // The namespace: kept in prod (it holds the PVCs of Prometheus, Loki, Tempo, Alertmanager);
     // in dev everything depends on it, so it is deleted last.
@@ -117,7 +120,7 @@ export class Observer extends pulumi.ComponentResource {
         ? [
             new k8s.helm.v3.Release(
               `${name}-prometheus-operator-crds`,
-              releaseArgs("prometheusOperatorCrds", RELEASES.prometheusOperatorCrds.name, cfg, prometheusOperatorCrdsValues(cfg)),
+              releaseArgs("prometheusOperatorCrds", RELEASES.prometheusOperatorCrds.name, cfg, prometheusOperatorCrds(cfg)),
               {
                 parent: this,
                 dependsOn: [namespace],
@@ -132,7 +135,7 @@ export class Observer extends pulumi.ComponentResource {
             k8s.apiextensions.v1.CustomResourceDefinition.get(`${name}-crd-${crd.split(".")[0]}`, crd, { parent: this }),
           );
 
-    // ---- Grafana admin credentials -------------------------------------------------------------
+    // ---- Credentials: Kubernetes Secrets, created before the releases that read them ----------
     const password = new random.RandomPassword(
       `${name}-grafana-admin-password`,
       { length: 32, special: false },
@@ -141,9 +144,9 @@ export class Observer extends pulumi.ComponentResource {
     const adminSecret = new k8s.core.v1.Secret(
       `${name}-grafana-admin`,
       {
-        metadata: { name: GRAFANA_ADMIN_SECRET_NAME, namespace: cfg.namespace, labels },
+        metadata: { name: GRAFANA_ADMIN_SECRET, namespace: cfg.namespace, labels },
         type: "Opaque",
-        stringData: { "admin-user": cfg.grafana.adminUser, "admin-password": password.result },
+        stringData: { [GRAFANA_ADMIN_KEYS.user]: cfg.grafana.adminUser, [GRAFANA_ADMIN_KEYS.password]: password.result },
       },
       { parent: this, dependsOn: [namespace] },
     );
@@ -151,7 +154,39 @@ export class Observer extends pulumi.ComponentResource {
     // reveals nothing, so it is not secret (keeping the release's values readable in diffs).
     const adminChecksum = pulumi.unsecret(password.result.apply((p) => crypto.createHash("sha256").update(p).digest("hex")));
 
-    // ---- Stage 2: the four releases, in parallel, each depending on stage 1 only --------------
+    const secret = (suffix: string, secretName: string, data: Record<string, pulumi.Input<string>> | undefined) =>
+      data === undefined
+        ? []
+        : [
+            new k8s.core.v1.Secret(
+              `${name}-${suffix}`,
+              { metadata: { name: secretName, namespace: cfg.namespace, labels }, type: "Opaque", stringData: pulumi.secret(data) },
+              { parent: this, dependsOn: [namespace] },
+            ),
+          ];
+    /** Loki's and Tempo's object-store credentials (environment variables, expanded in their configs). */
+    const objectStorageSecret = secret("object-storage", OBJECT_STORAGE_SECRET, objectStorageSecretData(cfg));
+    /** Prometheus' remote-write credentials. */
+    const remoteWriteSecret = secret("remote-write", REMOTE_WRITE_SECRET, remoteWriteSecretData(cfg));
+
+    // Alerting: its receivers Secret must exist before Alertmanager starts (kube-prometheus-stack waits
+    // for it), while its PrometheusRules need kube-prometheus-stack: the release is handed over as a promise.
+    let kubePrometheusStackCreated!: (r: pulumi.Resource) => void;
+    const kubePrometheusStackPromise = new Promise<pulumi.Resource>((resolve) => (kubePrometheusStackCreated = resolve));
+    const alerting = new Alerting(
+      `${name}-alerting`,
+      {
+        config: cfg,
+        labels,
+        ruleSelectorLabels: RULE_SELECTOR_LABELS,
+        secretDependsOn: [namespace],
+        dependsOn: [...crds, kubePrometheusStackPromise],
+      },
+      { parent: this },
+    );
+
+    // ---- Stage 2: the four releases, in parallel, each depending on stage 1 (and its Secrets) only
+    const values = chartValues(cfg, { grafanaAdminChecksum: adminChecksum });
     const stage2 = [namespace, ...crds];
     const kubePrometheusStack = new k8s.helm.v3.Release(
       `${name}-kube-prometheus-stack`,
@@ -159,25 +194,34 @@ export class Observer extends pulumi.ComponentResource {
         "kubePrometheusStack",
         RELEASES.kubePrometheusStack.name,
         cfg,
-        kubePrometheusStackValues(cfg, { grafanaAdminChecksum: adminChecksum }),
+        values.kubePrometheusStack!,
         // Our CRDs come from stage 1 (Helm never upgrades a chart's crds/ directory).
         { skipCrds: true },
       ),
-      { parent: this, dependsOn: [...stage2, adminSecret] },
+      { parent: this, dependsOn: [...stage2, adminSecret, alerting.receiversSecret, ...remoteWriteSecret] },
     );
+    kubePrometheusStackCreated(kubePrometheusStack);
     const loki = new k8s.helm.v3.Release(
       `${name}-loki`,
-      releaseArgs("loki", RELEASES.loki.name, cfg, lokiValues(cfg)),
-      { parent: this, dependsOn: stage2 },
+      releaseArgs("loki", RELEASES.loki.name, cfg, values.loki!),
+      { parent: this, dependsOn: [...stage2, ...objectStorageSecret] },
     );
-    const tempo = new k8s.helm.v3.Release(
-      `${name}-tempo`,
-      releaseArgs("tempo", RELEASES.tempo.name, cfg, tempoValues(cfg)),
-      { parent: this, dependsOn: stage2 },
-    );
+    // Tempo: the single binary, or (prod with a Kafka address) tempo-distributed under its own release.
+    const tempo =
+      values.tempoDistributed !== undefined
+        ? new k8s.helm.v3.Release(
+            `${name}-tempo-distributed`,
+            releaseArgs("tempoDistributed", RELEASES.tempoDistributed.name, cfg, values.tempoDistributed),
+            { parent: this, dependsOn: [...stage2, ...objectStorageSecret] },
+          )
+        : new k8s.helm.v3.Release(
+            `${name}-tempo`,
+            releaseArgs("tempo", RELEASES.tempo.name, cfg, values.tempo!),
+            { parent: this, dependsOn: [...stage2, ...objectStorageSecret] },
+          );
     const opentelemetryOperator = new k8s.helm.v3.Release(
       `${name}-opentelemetry-operator`,
-      releaseArgs("opentelemetryOperator", RELEASES.opentelemetryOperator.name, cfg, opentelemetryOperatorValues(cfg)),
+      releaseArgs("opentelemetryOperator", RELEASES.opentelemetryOperator.name, cfg, values.opentelemetryOperator!),
       {
         parent: this,
         dependsOn: stage2,
@@ -188,6 +232,27 @@ export class Observer extends pulumi.ComponentResource {
 
     // ---- Stage 3: custom resources, each depending on the release serving its CRD -------------
     const monitoringReady = [...crds, kubePrometheusStack];
+
+    // Instrumentation CRs must live in the pods' namespaces. Those we do not own (the kernels') are
+    // applied server-side as an upsert (created only if absent) and never deleted: other workloads live there.
+    const instrumentationNamespaces = cfg.instrumentation.namespaces
+      .filter((ns) => ns !== cfg.namespace)
+      .map(
+        (ns) =>
+          new k8s.core.v1.Namespace(`${name}-namespace-${ns}`, { metadata: { name: ns } }, { parent: this, retainOnDelete: true }),
+      );
+    new Collectors(
+      `${name}-collectors`,
+      {
+        config: cfg,
+        operatorRelease: opentelemetryOperator,
+        monitoringReady,
+        labels,
+        dependsOn: [namespace, ...instrumentationNamespaces],
+        ...(args.hooks?.beforeDeleteOpenTelemetryCR ? { hooks: { beforeDelete: args.hooks.beforeDeleteOpenTelemetryCR } } : {}),
+      },
+      { parent: this },
+    );
     new k8s.apiextensions.CustomResource(`${name}-kernels-podmonitor`, kernelsPodMonitor(cfg, labels), {
       parent: this,
       dependsOn: monitoringReady,

@@ -3,7 +3,7 @@
  * exporter retry/queue settings, the Loki exporter, pod security. Pure: no Pulumi.
  */
 import type { ObserverConfig } from "../config";
-import { COLLECTORS, endpoints } from "../endpoints";
+import { COLLECTORS, endpointsFor } from "../endpoints";
 import { IMAGES, imageString } from "../versions";
 import { contractPodLabelRules, contractStatements } from "./contract";
 
@@ -106,7 +106,7 @@ export function delivery(cfg: ObserverConfig, storage?: string): JsonObject {
 
 /** OTLP/HTTP exporter to Loki's native OTLP endpoint, with the tenant header when multi-tenant. */
 export function lokiExporter(cfg: ObserverConfig, storage?: string): JsonObject {
-  const loki = endpoints(cfg.namespace).loki;
+  const loki = endpointsFor(cfg).lokiWrite;
   return {
     logs_endpoint: `${loki.url}/otlp/v1/logs`,
     ...(cfg.loki.tenant !== undefined ? { headers: { "X-Scope-OrgID": cfg.loki.tenant } } : {}),

@@ -5,7 +5,7 @@
  * v1beta1 `spec`, config as an object.
  */
 import type { ObserverConfig } from "../config";
-import { endpoints, PORTS, RELEASES } from "../endpoints";
+import { endpoints, endpointsFor, PORTS } from "../endpoints";
 import {
   batch,
   commonSpec,
@@ -36,17 +36,12 @@ export const LEGACY_JOB_PROCESSOR = "transform/prometheus-job-legacy";
 export const PROMETHEUS_OTLP_PATH = "/api/v1/otlp/v1/metrics";
 
 /**
- * Per-replica Prometheus base URLs: the operator's governing Service `prometheus-operated` gives
- * each pod `prometheus-<Prometheus name>-<i>` a stable DNS name. Pass these to
- * {@link gatewayCollectorSpec} in prod so every replica receives every sample (OTLP push is not
- * replicated by Prometheus itself).
+ * Per-replica Prometheus base URLs: with more than one replica, kube-prometheus-stack gives each
+ * replica its own Service (`observer-prometheus-<i>`, servicePerReplica), so every replica receives
+ * every sample (OTLP push is not replicated by Prometheus itself). One replica: the one Service.
  */
 export function prometheusReplicaUrls(namespace: string, replicas: number): string[] {
-  const prom = `${RELEASES.kubePrometheusStack.fullname}-prometheus`;
-  return Array.from(
-    { length: replicas },
-    (_, i) => `http://prometheus-${prom}-${i}.prometheus-operated.${namespace}.svc.cluster.local:${PORTS.prometheus}`,
-  );
+  return endpoints(namespace, { prometheusReplicas: replicas }).prometheusReplicas.map((e) => e.url);
 }
 
 /**
@@ -105,17 +100,17 @@ export function legacyJobTransform(): JsonObject {
 export interface GatewayOptions {
   /**
    * Base URLs of the Prometheus instances to push to (one exporter each).
-   * @default [the kube-prometheus-stack Prometheus Service] — in prod pass {@link prometheusReplicaUrls}.
+   * @default every Prometheus replica of the config ({@link endpointsFor}).
    */
   prometheusUrls?: readonly string[];
 }
 
 /** The gateway's collector `config`. */
 export function gatewayConfig(cfg: ObserverConfig, opts: GatewayOptions = {}): JsonObject {
-  const ep = endpoints(cfg.namespace);
+  const ep = endpointsFor(cfg);
   const prod = cfg.profile === "prod";
   const storage = prod ? GATEWAY_QUEUE_STORAGE : undefined;
-  const prom = prometheusExporters(cfg, opts.prometheusUrls ?? [ep.prometheus.url], storage);
+  const prom = prometheusExporters(cfg, opts.prometheusUrls ?? ep.prometheusReplicas.map((e) => e.url), storage);
   const legacy = cfg.metrics.jobLabel === "legacy";
   const processors = [...GATEWAY_PROCESSORS];
   const metricsProcessors = legacy ? [...processors.slice(0, -1), LEGACY_JOB_PROCESSOR, "batch"] : processors;

@@ -29,6 +29,12 @@ export interface CollectorsArgs {
   /** Common labels put on every object created here. */
   readonly labels: Record<string, string>;
   /**
+   * What every object here waits for besides the above: the namespaces it writes into (ours, and
+   * those of `instrumentation.namespaces`).
+   * @default []
+   */
+  readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
+  /**
    * Base URLs of the Prometheus instances the gateway pushes metrics to (one exporter each).
    * @default the kube-prometheus-stack Prometheus Service; in prod pass `prometheusReplicaUrls(...)`
    */
@@ -54,20 +60,22 @@ export class Collectors extends pulumi.ComponentResource {
     const ns = cfg.namespace;
     const labels = args.labels;
     const hooks = args.hooks?.beforeDelete ? { hooks: { beforeDelete: [args.hooks.beforeDelete] } } : {};
+    const base = args.dependsOn ?? [];
 
     // RBAC
     const gatewaySa = new k8s.core.v1.ServiceAccount(
       `${name}-gateway-sa`,
       serviceAccountBody(SERVICE_ACCOUNTS.gateway, ns, labels),
-      { parent: this },
+      { parent: this, dependsOn: base },
     );
     const agentSa = new k8s.core.v1.ServiceAccount(`${name}-agent-sa`, serviceAccountBody(SERVICE_ACCOUNTS.agent, ns, labels), {
       parent: this,
+      dependsOn: base,
     });
     const role = new k8s.rbac.v1.ClusterRole(`${name}-clusterrole`, clusterRoleBody(ns, labels), { parent: this });
     const binding = new k8s.rbac.v1.ClusterRoleBinding(`${name}-clusterrolebinding`, clusterRoleBindingBody(ns, labels), {
       parent: this,
-      dependsOn: [role, gatewaySa, agentSa],
+      dependsOn: [...base, role, gatewaySa, agentSa],
     });
 
     // Collectors: after the operator (webhook) and the RBAC their pods use.
@@ -81,13 +89,13 @@ export class Collectors extends pulumi.ComponentResource {
     );
     this.gateway = new k8s.apiextensions.CustomResource(`${name}-gateway`, gatewayBody, {
       parent: this,
-      dependsOn: [args.operatorRelease, gatewaySa, binding],
+      dependsOn: [...base, args.operatorRelease, gatewaySa, binding],
       ...hooks,
     });
     const agentBody = collectorCRBody(COLLECTORS.agent, cfg, agentCollectorSpec(cfg), labels);
     this.agent = new k8s.apiextensions.CustomResource(`${name}-agent`, agentBody, {
       parent: this,
-      dependsOn: [args.operatorRelease, agentSa, binding],
+      dependsOn: [...base, args.operatorRelease, agentSa, binding],
       ...hooks,
     });
 
@@ -96,7 +104,7 @@ export class Collectors extends pulumi.ComponentResource {
       (body) =>
         new k8s.apiextensions.CustomResource(`${name}-instrumentation-${body.metadata.namespace}`, body, {
           parent: this,
-          dependsOn: [args.operatorRelease],
+          dependsOn: [...base, args.operatorRelease],
           ...hooks,
         }),
     );
@@ -107,7 +115,7 @@ export class Collectors extends pulumi.ComponentResource {
         new k8s.apiextensions.CustomResource(
           `${name}-${collector === COLLECTORS.gateway ? "gateway" : "agent"}-monitor`,
           collectorServiceMonitorBody(collector, ns, labels),
-          { parent: this, dependsOn: [...args.monitoringReady] },
+          { parent: this, dependsOn: [...base, ...args.monitoringReady] },
         ),
     );
 

@@ -93,6 +93,16 @@ export const METRICS: readonly MetricEntry[] = [
   },
 
   // --- Tempo ---
+  { name: "tempo_receiver_accepted_spans", type: "counter", source: "tempo", ...TEMPO, file: "modules/distributor/receiver/metrics_provider.go" },
+  { name: "tempo_receiver_refused_spans", type: "counter", source: "tempo", ...TEMPO, file: "modules/distributor/receiver/metrics_provider.go" },
+  // --- Tempo metrics generator (remote-written into Prometheus) ---
+  { name: "traces_spanmetrics_calls_total", type: "counter", source: "tempo", ...TEMPO, file: "modules/generator/processor/spanmetrics/spanmetrics.go" },
+  { name: "traces_spanmetrics_latency", type: "histogram", source: "tempo", ...TEMPO, file: "modules/generator/processor/spanmetrics/spanmetrics.go" },
+  { name: "traces_spanmetrics_size_total", type: "counter", source: "tempo", ...TEMPO, file: "modules/generator/processor/spanmetrics/spanmetrics.go" },
+  { name: "traces_service_graph_request_total", type: "counter", source: "tempo", ...TEMPO, file: "modules/generator/processor/servicegraphs/servicegraphs.go" },
+  { name: "traces_service_graph_request_failed_total", type: "counter", source: "tempo", ...TEMPO, file: "modules/generator/processor/servicegraphs/servicegraphs.go" },
+  { name: "traces_service_graph_request_server_seconds", type: "histogram", source: "tempo", ...TEMPO, file: "modules/generator/processor/servicegraphs/servicegraphs.go" },
+  { name: "traces_service_graph_request_client_seconds", type: "histogram", source: "tempo", ...TEMPO, file: "modules/generator/processor/servicegraphs/servicegraphs.go" },
   { name: "tempo_distributor_spans_received_total", type: "counter", source: "tempo", ...TEMPO, file: "modules/distributor/distributor.go" },
   { name: "tempo_distributor_bytes_received_total", type: "counter", source: "tempo", ...TEMPO, file: "modules/distributor/distributor.go" },
   { name: "tempo_discarded_spans_total", type: "counter", source: "tempo", ...TEMPO, file: "modules/overrides/discarded_spans.go" },

@@ -142,3 +142,14 @@ describe("our CR bodies are valid against the upstream CRDs", () => {
     expectValidCR(collectorServiceMonitorBody(collector, dev.namespace, labels));
   });
 });
+
+describe("Go inline case-insensitive patterns", () => {
+  test("(?i) becomes explicit letter classes", () => {
+    const { caseInsensitivePattern } = require("../helpers/crd-schema") as typeof import("../helpers/crd-schema");
+    const re = new RegExp(caseInsensitivePattern("^(?i)(abort|warn)?$"));
+    expect(caseInsensitivePattern("^(?i)(abort|warn)?$")).toBe("^([aA][bB][oO][rR][tT]|[wW][aA][rR][nN])?$");
+    expect(["abort", "WARN", "Abort", ""].every((s) => re.test(s))).toBe(true);
+    expect(re.test("partial")).toBe(false);
+    expect(caseInsensitivePattern("(?i)[a-z]\\d+x")).toBe("[a-z]\\d+[xX]");
+  });
+});

@@ -94,7 +94,9 @@ export function toStrictJsonSchema(node: any): any {
   const out: any = {};
   for (const [k, v] of Object.entries(node)) {
     if (k.startsWith("x-kubernetes-")) continue;
-    if (k === "properties" || k === "patternProperties" || k === "definitions") {
+    if (k === "pattern" && typeof v === "string" && v.includes("(?i)")) {
+      out[k] = caseInsensitivePattern(v);
+    } else if (k === "properties" || k === "patternProperties" || k === "definitions") {
       out[k] = Object.fromEntries(Object.entries(v as object).map(([p, s]) => [p, toStrictJsonSchema(s)]));
     } else {
       out[k] = toStrictJsonSchema(v);
@@ -106,6 +108,35 @@ export function toStrictJsonSchema(node: any): any {
   const preserve = node["x-kubernetes-preserve-unknown-fields"] === true;
   if (node.type === "object" && node.properties && node.additionalProperties === undefined && !preserve) {
     out.additionalProperties = false;
+  }
+  return out;
+}
+
+/**
+ * Go's RE2 accepts the inline flag `(?i)` (the PrometheusRule CRD uses `^(?i)(abort|warn)?$`);
+ * JavaScript does not. Rewrites such a pattern without the flag, each ASCII letter outside a
+ * character class or escape becoming `[xX]`.
+ */
+export function caseInsensitivePattern(pattern: string): string {
+  const src = pattern.replace(/\(\?i\)/g, "");
+  let out = "";
+  let inClass = false;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i]!;
+    if (c === "\\") {
+      out += c + (src[i + 1] ?? "");
+      i++;
+    } else if (c === "[") {
+      inClass = true;
+      out += c;
+    } else if (c === "]") {
+      inClass = false;
+      out += c;
+    } else if (!inClass && /[A-Za-z]/.test(c)) {
+      out += `[${c.toLowerCase()}${c.toUpperCase()}]`;
+    } else {
+      out += c;
+    }
   }
   return out;
 }

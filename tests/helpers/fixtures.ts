@@ -24,3 +24,12 @@ export const PROD_CONFIG: Record<string, string> = {
     secretAccessKey: PROD_SECRETS.secretAccessKey,
   }),
 };
+
+/** The prod config as parseConfig takes it (decoded), for pure builder tests. */
+export const PROD_RAW: Readonly<Record<string, unknown>> = {
+  profile: "prod",
+  clusterName: "prod-eu-1",
+  kubeContext: "prod-eu-1",
+  runUrl: "https://observer.example.com",
+  objectStorage: JSON.parse(PROD_CONFIG["observer:objectStorage"]!) as unknown,
+};

@@ -44,6 +44,8 @@ export interface RunResult<T> {
   exports: T;
 }
 
+/** Pulumi's wire encoding of a secret: `{ [SIG_KEY]: SECRET_SIG, value }` (runtime/rpc.js). */
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
 /** Deep-unwraps Pulumi's secret signature objects, recording where they were. */
@@ -51,7 +53,7 @@ export function unwrapSecrets(value: unknown, path = "", found: string[] = []): 
   if (Array.isArray(value)) return value.map((v, i) => unwrapSecrets(v, `${path}[${i}]`, found));
   if (value && typeof value === "object") {
     const o = value as Record<string, unknown>;
-    if (o[SECRET_SIG] === "1b47061264138c4ac30d75fd1eb44270" && "value" in o) {
+    if (o[SIG_KEY] === SECRET_SIG && "value" in o) {
       found.push(path);
       return unwrapSecrets(o.value, path, found);
     }

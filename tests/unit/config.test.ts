@@ -8,6 +8,7 @@ import {
   parseConfig,
   rawFromPulumiConfig,
 } from "../../components/config";
+import { PROD_RAW } from "../helpers/fixtures";
 import { keyPathOf, nest, schemaLeaves } from "../helpers/schema-leaves";
 
 /** Parses and returns the ConfigError (fails the test if parsing succeeds). */
@@ -21,7 +22,7 @@ function errorOf(raw: Record<string, unknown>, env = {}): ConfigError {
   throw new Error(`expected a ConfigError for ${JSON.stringify(raw)}`);
 }
 
-const PROD_OK = { profile: "prod", clusterName: "prod-eu-1", kubeContext: "prod-eu-1" };
+const PROD_OK = PROD_RAW;
 
 describe("defaults", () => {
   test("an empty dev config resolves to the documented defaults", () => {

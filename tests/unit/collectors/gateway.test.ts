@@ -108,7 +108,11 @@ describe("gateway (dev golden)", () => {
 
 describe("gateway (prod)", () => {
   const cfg = prodConfig({}, "datalayer");
-  const spec = gatewayCollectorSpec(cfg, { prometheusUrls: prometheusReplicaUrls(cfg.namespace, 2) }) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  // Default: every replica of the config (prod has 2); the explicit list must give the same.
+  const spec = gatewayCollectorSpec(cfg) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  it("defaults to every Prometheus replica of the config", () => {
+    expect(gatewayCollectorSpec(cfg, { prometheusUrls: prometheusReplicaUrls(cfg.namespace, 2) })).toEqual(spec);
+  });
 
   it("is a StatefulSet with a queue volume per replica, autoscaler and PDB", () => {
     expect(spec.mode).toBe("statefulset");
@@ -139,7 +143,7 @@ describe("gateway (prod)", () => {
   it("sends metrics to every Prometheus replica", () => {
     expect(spec.config.service.pipelines.metrics.exporters).toEqual(["otlp_http/prometheus-0", "otlp_http/prometheus-1"]);
     expect(spec.config.exporters["otlp_http/prometheus-1"].metrics_endpoint).toBe(
-      `http://prometheus-observer-prometheus-1.prometheus-operated.${NS}.svc.cluster.local:9090/api/v1/otlp/v1/metrics`,
+      `http://observer-prometheus-1.${NS}.svc.cluster.local:9090/api/v1/otlp/v1/metrics`,
     );
   });
 
