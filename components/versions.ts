@@ -1,6 +1,6 @@
 /**
  * Every pinned version in one place: Helm charts (with their repositories) and the images we
- * set ourselves. Each can be overridden from config (`observer:charts`, `observer:images`);
+ * set ourselves. Each can be overridden from config (`observer:charts.<chart>`, `observer:charts.mirror`, `observer:images.mirror`);
  * nothing else in the program names a version.
  *
  * Pins were chosen together: kube-prometheus-stack 88.5.3 and prometheus-operator-crds 31.0.1
@@ -72,6 +72,27 @@ export const IMAGES = {
     repository: "open-telemetry/opentelemetry-collector-releases/opentelemetry-collector-contrib",
     tag: "0.158.0",
   },
+  /**
+   * Auto-instrumentation init images: the operator 0.158.0 defaults (its versions.txt and
+   * internal/config/config.go), pinned here so a registry mirror and upgrades are explicit.
+   */
+  autoInstrumentationPython: {
+    registry: "ghcr.io",
+    repository: "open-telemetry/opentelemetry-operator/autoinstrumentation-python",
+    tag: "0.64b0",
+  },
+  autoInstrumentationNodejs: {
+    registry: "ghcr.io",
+    repository: "open-telemetry/opentelemetry-operator/autoinstrumentation-nodejs",
+    tag: "0.78.0",
+  },
+  autoInstrumentationJava: {
+    registry: "ghcr.io",
+    repository: "open-telemetry/opentelemetry-operator/autoinstrumentation-java",
+    tag: "2.30.0",
+  },
+  /** The opt-in end-to-end test's OTLP/JSON sender (tests/e2e). */
+  e2eCurl: { registry: "docker.io", repository: "curlimages/curl", tag: "8.11.1" },
 } as const;
 
 export interface ImageRef {

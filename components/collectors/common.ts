@@ -39,7 +39,7 @@ export const LOGS_OPT_OUT_ATTRIBUTE = "observer.logs.source";
 
 /** The pinned contrib collector image (mirror applied). */
 export function collectorImage(cfg: ObserverConfig): string {
-  return imageString(IMAGES.collectorContrib, cfg.charts.mirror);
+  return imageString(IMAGES.collectorContrib, cfg.images.mirror);
 }
 
 export function memoryLimiter(): JsonObject {

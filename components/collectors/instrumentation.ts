@@ -6,6 +6,7 @@
  */
 import type { ObserverConfig } from "../config";
 import { endpoints } from "../endpoints";
+import { IMAGES, imageString } from "../versions";
 import type { JsonObject } from "./common";
 
 /** Fixed name: the inject annotation `"true"` picks the single Instrumentation of the pod's namespace. */
@@ -34,6 +35,7 @@ export function instrumentationSpec(cfg: ObserverConfig): JsonObject {
     sampler: { type: "parentbased_traceidratio", argument: "1" },
     resource: { addK8sUIDAttributes: true },
     python: {
+      image: imageString(IMAGES.autoInstrumentationPython, cfg.images.mirror),
       env: env({
         ...http,
         // Trace ids in every log line (the log agent parses them); logs go through files only,
@@ -44,8 +46,9 @@ export function instrumentationSpec(cfg: ObserverConfig): JsonObject {
         OTEL_TRACES_EXPORTER: "otlp",
       }),
     },
-    nodejs: { env: env({ ...http, OTEL_LOGS_EXPORTER: "none" }) },
+    nodejs: { image: imageString(IMAGES.autoInstrumentationNodejs, cfg.images.mirror), env: env({ ...http, OTEL_LOGS_EXPORTER: "none" }) },
     java: {
+      image: imageString(IMAGES.autoInstrumentationJava, cfg.images.mirror),
       env: env({
         OTEL_EXPORTER_OTLP_ENDPOINT: ep.gatewayGrpc.url,
         OTEL_EXPORTER_OTLP_PROTOCOL: "grpc",

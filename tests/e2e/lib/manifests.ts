@@ -7,13 +7,14 @@
  * labels, so the collectors' Kubernetes enrichment can match them: the gateway by the connection's
  * pod IP, the log agent by the pod UID in the log file path.
  */
+import { IMAGES, imageString } from "../../../components/versions";
 import { APP_POD_LABEL, POOL_POD_LABELS } from "../../../components/contract";
 
 /**
- * Image of both workloads: curl on Alpine (it has /bin/sh and printf too). Pinned here, the one
- * place the suite names an image; the product's own pins live in components/versions.ts.
+ * Image of both workloads: curl on Alpine (it has /bin/sh and printf too), pinned in
+ * components/versions.ts with every other image.
  */
-export const E2E_IMAGE = "docker.io/curlimages/curl:8.11.1";
+export const E2E_IMAGE = imageString(IMAGES.e2eCurl);
 
 /** The suite's namespace (created and deleted by the suite; not part of the stack). */
 export const E2E_NAMESPACE = "observer-e2e";

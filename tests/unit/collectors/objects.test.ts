@@ -58,6 +58,7 @@ describe("Instrumentation", () => {
       sampler: { type: "parentbased_traceidratio", argument: "1" },
       resource: { addK8sUIDAttributes: true },
       python: {
+        image: "ghcr.io/open-telemetry/opentelemetry-operator/autoinstrumentation-python:0.64b0",
         env: [
           { name: "OTEL_EXPORTER_OTLP_ENDPOINT", value: `http://${gw}:4318` },
           { name: "OTEL_EXPORTER_OTLP_PROTOCOL", value: "http/protobuf" },
@@ -68,6 +69,7 @@ describe("Instrumentation", () => {
         ],
       },
       nodejs: {
+        image: "ghcr.io/open-telemetry/opentelemetry-operator/autoinstrumentation-nodejs:0.78.0",
         env: [
           { name: "OTEL_EXPORTER_OTLP_ENDPOINT", value: `http://${gw}:4318` },
           { name: "OTEL_EXPORTER_OTLP_PROTOCOL", value: "http/protobuf" },
@@ -75,6 +77,7 @@ describe("Instrumentation", () => {
         ],
       },
       java: {
+        image: "ghcr.io/open-telemetry/opentelemetry-operator/autoinstrumentation-java:2.30.0",
         env: [
           { name: "OTEL_EXPORTER_OTLP_ENDPOINT", value: `http://${gw}:4317` },
           { name: "OTEL_EXPORTER_OTLP_PROTOCOL", value: "grpc" },
@@ -82,6 +85,16 @@ describe("Instrumentation", () => {
         ],
       },
     });
+  });
+
+  it("pulls every instrumentation image from the registry mirror when one is set", () => {
+    const [body] = instrumentationBodies(devConfig({ images: { mirror: "registry.internal:5000/mirror" } }), labels);
+    const spec = body!.spec as Record<string, { image: string }>;
+    expect([spec.python!.image, spec.nodejs!.image, spec.java!.image]).toEqual([
+      "registry.internal:5000/mirror/open-telemetry/opentelemetry-operator/autoinstrumentation-python:0.64b0",
+      "registry.internal:5000/mirror/open-telemetry/opentelemetry-operator/autoinstrumentation-nodejs:0.78.0",
+      "registry.internal:5000/mirror/open-telemetry/opentelemetry-operator/autoinstrumentation-java:2.30.0",
+    ]);
   });
 
   it("follows instrumentation.namespaces", () => {
