@@ -36,6 +36,8 @@ export interface Recorded {
   /** URN of the provider reference used (custom resources only). */
   provider?: string;
   options: RecordedOptions;
+  /** Set for resources read with `.get()` (existing objects the program only checks), with their id. */
+  readId?: string;
 }
 
 export interface RunResult<T> {
@@ -66,6 +68,7 @@ export function unwrapSecrets(value: unknown, path = "", found: string[] = []): 
 
 interface PendingRecord {
   urn?: string;
+  readId?: string;
   type: string;
   name: string;
   custom: boolean;
@@ -179,6 +182,27 @@ export async function runProgram<T = Record<string, unknown>>(
                 cb(err, res);
               });
             };
+            const originalRead = monitor.readResource.bind(monitor);
+            // eslint-disable-next-line @typescript-eslint/no-explicit-any
+            monitor.readResource = (req: any, cb: (err: unknown, res: any) => void) => {
+              const rec: PendingRecord = {
+                type: req.getType(),
+                name: req.getName(),
+                custom: true,
+                parent: req.getParent() || undefined,
+                dependencies: req.getDependenciesList?.() ?? [],
+                provider: req.getProvider() || undefined,
+                readId: req.getId(),
+                options: { retainOnDelete: false, protect: false, deleteBeforeReplace: false, ignoreChanges: [], additionalSecretOutputs: [], hooks: {} },
+              };
+              originalRead(req, (err: unknown, res: { getUrn(): string } | undefined) => {
+                if (!err && res) {
+                  rec.urn = res.getUrn();
+                  byUrn.set(rec.urn, rec);
+                }
+                cb(err, res);
+              });
+            };
             try {
               exportsOut = load();
             } catch (e) {
@@ -210,6 +234,7 @@ export async function runProgram<T = Record<string, unknown>>(
       dependencies: rec.dependencies,
       ...(rec.provider ? { provider: rec.provider } : {}),
       options: rec.options,
+      ...(rec.readId !== undefined ? { readId: rec.readId } : {}),
     });
   }
   if (loadError) {
