@@ -479,14 +479,24 @@ export function durationHours(d: string): number {
 /** The schema object (or undefined) found at a path inside the strict config schema. */
 function knownKeysAt(path: readonly PropertyKey[]): string[] {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  let schema: any = configSchema;
+  let schemas: any[] = [configSchema];
   for (const seg of path) {
-    schema = unwrap(schema);
-    if (typeof seg === "number") schema = schema?.element;
-    else schema = schema?.shape?.[seg as string];
+    schemas = schemas.flatMap(expand).flatMap((s) => {
+      if (typeof seg === "number") return s?.element ? [s.element] : [];
+      if (s?.def?.type === "record") return [s.def.valueType];
+      return s?.shape?.[seg as string] ? [s.shape[seg as string]] : [];
+    });
   }
-  schema = unwrap(schema);
-  return schema?.shape ? Object.keys(schema.shape).sort() : [];
+  const keys = new Set<string>();
+  for (const s of schemas.flatMap(expand)) for (const k of Object.keys(s?.shape ?? {})) keys.add(k);
+  return [...keys].sort();
+}
+
+/** A schema, unwrapped, and each option of a union (a receiver is one of several object shapes). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function expand(schema: any): any[] {
+  const s = unwrap(schema);
+  return s?.def?.type === "union" ? (s.def.options as unknown[]).flatMap(expand) : [s];
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -9,16 +9,11 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-// Types only: components/config.ts imports this module, so a value import from it would be circular.
 import type { BaseConfig, ConfigProblem } from "../config";
+import { durationSeconds, secretString } from "../forms";
 
-// Field forms (local copies of the core ones: see the import note above).
-const UNITS: Record<string, number> = { y: 31536000, w: 604800, d: 86400, h: 3600, m: 60, s: 1, ms: 0.001 };
-function seconds(d: string): number {
-  let total = 0;
-  for (const m of d.matchAll(/(\d+)(ms|y|w|d|h|m|s)/g)) total += Number(m[1]) * UNITS[m[2]!]!;
-  return total;
-}
+// Forms specific to this area: a duration that may be zero (an out-of-order window of 0s turns it
+// off), and a remote-write URL that may carry a query (some stores take the tenant there).
 const promDuration = z
   .string({ error: "expected a Prometheus duration such as '5m' or '1h'" })
   .regex(/^(\d+y)?(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\d+ms)?$/, { error: "expected a Prometheus duration such as '5m' or '1h'" })
@@ -36,11 +31,6 @@ const httpUrl = z
     },
     { error: "expected an http(s) URL such as 'https://mimir.example.com/api/v1/push'" },
   );
-const secretString = z
-  .string({ error: "expected a non-empty secret string (set it with `pulumi config set --secret`)" })
-  .refine((s) => s.trim().length > 0, { error: "expected a non-empty secret string (set it with `pulumi config set --secret`)" })
-  .transform((s) => pulumi.secret(s));
-
 const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const bucket = z
   .string({ error: "expected an S3 bucket name (3-63 lower-case letters, digits, '.' and '-')" })
@@ -250,7 +240,7 @@ export function resolveProd(raw: ProdRaw, base: BaseConfig, problems: ConfigProb
   }
   const replicas = p.replicas ?? d.replicas;
   const ooo = p.outOfOrderTimeWindow ?? d.outOfOrderTimeWindow;
-  if (p.outOfOrderTimeWindow !== undefined && seconds(p.outOfOrderTimeWindow) > 3600) {
+  if (p.outOfOrderTimeWindow !== undefined && durationSeconds(p.outOfOrderTimeWindow) > 3600) {
     problems.push({ path: "observer:prometheus.outOfOrderTimeWindow", message: "expected at most 1h (a small window for pushed data)" });
   }
 

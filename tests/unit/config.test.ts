@@ -193,3 +193,16 @@ describe("named semantic cases", () => {
     expect(pulumi.RunError.isInstance(err)).toBe(true);
   });
 });
+
+describe("typo messages list the keys allowed at that place", () => {
+  test("inside a record of unions (an alerting receiver)", () => {
+    const err = errorOf({ alerting: { receivers: { ops: { type: "slack", channel: "#ops", apiUrl: "https://hooks.slack.com/x", chanel: "#x" } } } });
+    const p = err.problems.find((x) => x.path === "observer:alerting.receivers.ops.chanel");
+    expect(p?.message).toMatch(/^unknown key \(a typo\?\); known keys here: .*\bchannel\b/);
+  });
+  test("inside a list element", () => {
+    const err = errorOf({ kernels: { selector: { matchExpressions: [{ key: "a", operator: "Exists", valeus: [] }] } } });
+    const p = err.problems.find((x) => x.path === "observer:kernels.selector.matchExpressions[0].valeus");
+    expect(p?.message).toBe("unknown key (a typo?); known keys here: key, operator, values");
+  });
+});
