@@ -4,6 +4,8 @@
  * OpenTelemetry Python logging correlation fields, enriches from the API (own node only), writes
  * the metadata contract and ships to Loki over OTLP/HTTP. Pure builders.
  */
+import { LOG_AGENT_SECURITY } from "../security/pod-security";
+import { collectorResources } from "../sizing";
 import type { ObserverConfig } from "../config";
 import { COLLECTORS } from "../endpoints";
 import {
@@ -20,6 +22,7 @@ import {
   LOGS_OPT_OUT_ATTRIBUTE,
   LOGS_OPT_OUT_VALUE,
   type JsonObject,
+  toJson,
 } from "./common";
 
 export const POD_LOGS_DIR = "/var/log/pods";
@@ -161,8 +164,9 @@ export function agentCollectorSpec(cfg: ObserverConfig): JsonObject {
     mode: "daemonset",
     ...commonSpec(cfg, SERVICE_ACCOUNTS.agent),
     // Pod log files are root-owned (0640): the agent reads them as root, with no capabilities,
-    // a read-only root filesystem and read-only log mounts.
-    podSecurityContext: { runAsUser: 0, runAsGroup: 0, seccompProfile: { type: "RuntimeDefault" } },
+    // a read-only root filesystem and read-only log mounts (the one documented hardening exception).
+    podSecurityContext: toJson(LOG_AGENT_SECURITY.pod),
+    securityContext: toJson(LOG_AGENT_SECURITY.container),
     env: [{ name: NODE_NAME_ENV, valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } }],
     volumes: [
       { name: "varlogpods", hostPath: { path: POD_LOGS_DIR, type: "Directory" } },
@@ -177,7 +181,7 @@ export function agentCollectorSpec(cfg: ObserverConfig): JsonObject {
     // Every node, tainted ones included: their pods log too.
     tolerations: [{ operator: "Exists" }],
     daemonSetUpdateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: "25%" } },
-    resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } },
+    resources: toJson(collectorResources(cfg.profile).agent),
     config: agentConfig(cfg),
   };
 }

@@ -2,6 +2,7 @@
  * Pieces both collectors share: names, the self-metrics port, processors in contract order,
  * exporter retry/queue settings, the Loki exporter, pod security. Pure: no Pulumi.
  */
+import { restrictedContainerSecurityContext } from "../security/pod-security";
 import type { ObserverConfig } from "../config";
 import { COLLECTORS, endpointsFor } from "../endpoints";
 import { IMAGES, imageString } from "../versions";
@@ -10,6 +11,11 @@ import { contractPodLabelRules, contractStatements } from "./contract";
 /** Plain JSON object (collector config and CR bodies are built as data, never as YAML strings). */
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 export type JsonObject = { [k: string]: Json };
+
+/** A typed value (security contexts, resources) as plain JSON: optional fields that are unset drop out. */
+export function toJson(value: object): JsonObject {
+  return JSON.parse(JSON.stringify(value)) as JsonObject;
+}
 
 /**
  * Port of each collector's own Prometheus metrics. Not 8888: the operator's automatic upgrade
@@ -131,11 +137,7 @@ export function healthCheck(): JsonObject {
 
 /** Container security for both collectors (the agent overrides the user: it reads root-owned files). */
 export function containerSecurity(): JsonObject {
-  return {
-    allowPrivilegeEscalation: false,
-    readOnlyRootFilesystem: true,
-    capabilities: { drop: ["ALL"] },
-  };
+  return toJson(restrictedContainerSecurityContext());
 }
 
 /** Fields every collector spec carries. */

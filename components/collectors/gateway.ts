@@ -6,6 +6,7 @@
  */
 import type { ObserverConfig } from "../config";
 import { endpoints, endpointsFor, PORTS } from "../endpoints";
+import { collectorResources } from "../sizing";
 import {
   batch,
   commonSpec,
@@ -18,6 +19,7 @@ import {
   selfTelemetry,
   SERVICE_ACCOUNTS,
   type JsonObject,
+  toJson,
 } from "./common";
 
 /** Storage extension backing the gateway's persistent sending queues (prod). */
@@ -186,7 +188,7 @@ export function gatewayCollectorSpec(cfg: ObserverConfig, opts: GatewayOptions =
     return {
       mode: "deployment",
       replicas: g.replicas,
-      resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } },
+      resources: toJson(collectorResources(cfg.profile).gateway),
       ...base,
     };
   }
@@ -200,7 +202,7 @@ export function gatewayCollectorSpec(cfg: ObserverConfig, opts: GatewayOptions =
       targetMemoryUtilization: 70,
     },
     podDisruptionBudget: { maxUnavailable: 1 },
-    resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { memory: "2Gi" } },
+    resources: toJson(collectorResources(cfg.profile).gateway),
     volumeClaimTemplates: [
       {
         metadata: { name: GATEWAY_QUEUE_VOLUME },

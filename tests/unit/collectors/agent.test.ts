@@ -29,7 +29,16 @@ describe("log agent spec", () => {
       { name: "state", mountPath: "/var/lib/otelcol/agent" },
     ]);
     expect(spec.tolerations).toEqual([{ operator: "Exists" }]);
-    expect(spec.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
+    // The documented exception: UID 0 to read root-owned 0640 log files, and nothing else.
+    expect(spec.securityContext).toEqual({
+      runAsNonRoot: false,
+      runAsUser: 0,
+      runAsGroup: 0,
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ["ALL"] },
+      seccompProfile: { type: "RuntimeDefault" },
+    });
   });
 
   it("is the same in prod, apart from the Loki tenant", () => {

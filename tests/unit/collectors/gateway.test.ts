@@ -36,14 +36,20 @@ describe("gateway (dev golden)", () => {
     expect(gatewayCollectorSpec(devConfig())).toEqual({
       mode: "deployment",
       replicas: 1,
-      resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } },
+      resources: { requests: { cpu: "100m", memory: "192Mi" }, limits: { memory: "512Mi" } },
       image: "ghcr.io/open-telemetry/opentelemetry-collector-releases/opentelemetry-collector-contrib:0.158.0",
       upgradeStrategy: "none",
       managementState: "managed",
       serviceAccount: "observer-gateway",
       networkPolicy: { enabled: true },
       observability: { metrics: { enableMetrics: false, disablePrometheusAnnotations: true } },
-      securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+      securityContext: {
+        runAsNonRoot: true,
+        readOnlyRootFilesystem: true,
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ["ALL"] },
+        seccompProfile: { type: "RuntimeDefault" },
+      },
       podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
       config: {
         receivers: { otlp: { protocols: { grpc: { endpoint: "0.0.0.0:4317" }, http: { endpoint: "0.0.0.0:4318" } } } },
