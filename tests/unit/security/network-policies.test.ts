@@ -294,9 +294,9 @@ describe("README table", () => {
 });
 
 describe("README", () => {
-  test("components/lifecycle/README.md carries the generated flows table verbatim (it cannot drift)", () => {
+  test("README.md carries the generated flows table verbatim (it cannot drift)", () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const readme: string = require("node:fs").readFileSync(require("node:path").resolve(__dirname, "../../../components/lifecycle/README.md"), "utf8");
+    const readme: string = require("node:fs").readFileSync(require("node:path").resolve(__dirname, "../../../README.md"), "utf8");
     const c = cfg();
     expect(readme).toContain(flowsMarkdownTable({ namespace: c.namespace, config: c.networkPolicy, grafanaIngress: true }));
   });
