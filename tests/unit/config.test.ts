@@ -172,6 +172,23 @@ describe("named semantic cases", () => {
     ["retention with spaces", { retention: { logs: "5 days" } }, {}, "observer:retention.logs", /Prometheus duration/],
     ["retention zero", { retention: { metrics: "0d" } }, {}, "observer:retention.metrics", /positive/],
     ["retention empty", { retention: { traces: "" } }, {}, "observer:retention.traces", /duration/],
+    // Areas' keys: hostile and contradictory input.
+    ["prod without object storage (scalable Loki needs it)", { ...PROD_RAW, objectStorage: undefined }, {}, "observer:objectStorage", /required in prod/],
+    ["empty object-store secret", { ...PROD_RAW, objectStorage: { ...(PROD_RAW.objectStorage as object), secretAccessKey: "" } }, {}, "observer:objectStorage.secretAccessKey", /non-empty secret/],
+    ["white-space secret", { ...PROD_RAW, objectStorage: { ...(PROD_RAW.objectStorage as object), accessKeyId: "   " } }, {}, "observer:objectStorage.accessKeyId", /non-empty secret/],
+    ["bucket name with upper case", { ...PROD_RAW, objectStorage: { ...(PROD_RAW.objectStorage as object), buckets: { lokiChunks: "Chunks", lokiRuler: "ruler-b", tempo: "tempo-b" } } }, {}, "observer:objectStorage.buckets.lokiChunks", /S3 bucket name/],
+    ["negative Prometheus replicas", { prometheus: { replicas: -2 } }, {}, "observer:prometheus.replicas", /1 to 5/],
+    ["absurd Prometheus replicas", { prometheus: { replicas: 1000 } }, {}, "observer:prometheus.replicas", /1 to 5/],
+    ["volume size without a unit form", { prometheus: { storageSize: "fifty gigs" } }, {}, "observer:prometheus.storageSize", /volume size/],
+    ["retention size in the wrong unit", { prometheus: { retentionSize: "45Gi" } }, {}, "observer:prometheus.retentionSize", /Prometheus size/],
+    ["Kafka address without a port", { tempo: { kafka: { address: "kafka.streaming" } } }, {}, "observer:tempo.kafka.address", /host:port/],
+    ["remote write to a non-URL", { prometheus: { remoteWrite: { url: "mimir:9009" } } }, {}, "observer:prometheus.remoteWrite.url", /http\(s\) URL/],
+    ["gateway max below min", { collectors: { gateway: { replicas: 4, maxReplicas: 2 } } }, {}, "observer:collectors.gateway.maxReplicas", /at least/],
+    ["duplicate instrumentation namespace", { instrumentation: { namespaces: ["a", "a"] } }, {}, "observer:instrumentation.namespaces[1]", /duplicate/],
+    ["job label mode unknown", { metrics: { jobLabel: "custom" } }, {}, "observer:metrics.jobLabel", /otel|legacy/],
+    ["network policy API port 0", { networkPolicy: { apiServer: { ports: [0] } } }, {}, "observer:networkPolicy.apiServer.ports[0]", /port/],
+    ["route to a missing receiver", { alerting: { routes: { default: "nobody" } } }, {}, "observer:alerting.routes.default", /nobody|receiver/],
+    ["unknown receiver type", { alerting: { receivers: { ops: { type: "teams", url: "https://x.example.com" } } } }, {}, "observer:alerting.receivers.ops.type", /slack|webhook|email|pagerduty/],
   ];
   test.each(cases)("%s", (_name, raw, env, path, message) => {
     const err = errorOf(raw, env);
