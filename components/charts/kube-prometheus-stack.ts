@@ -14,9 +14,11 @@ import { RELEASES } from "../endpoints";
 import { grafanaValues } from "../grafana/values";
 import { KERNELS_POD_MONITOR_APP, POD_MONITOR_LABEL, SERVICE_MONITOR_LABELS } from "../labels";
 import { REPLICAS, resources } from "../sizing";
+import { restrictedContainerSecurityContext } from "../security/pod-security";
 import { mirror, monitorLabels, pvcSpec, VOLUME_SIZES } from "./common";
 import { deepMerge } from "./merge";
 import { GRAFANA_ADMIN_KEYS, GRAFANA_ADMIN_SECRET, REMOTE_WRITE_KEYS, REMOTE_WRITE_SECRET } from "./secrets";
+import { GRAFANA_TMP_VOLUMES, podSecurity } from "./security";
 
 export { GRAFANA_ADMIN_SECRET, GRAFANA_ADMIN_KEYS };
 
@@ -71,6 +73,8 @@ export function kubePrometheusStack(cfg: ObserverConfig, ctx: KubePrometheusStac
   const sm = () => ({ additionalLabels: monitorLabels() });
   const m = mirror(cfg);
   const rw = cfg.prometheus.remoteWrite;
+  // Container security contexts: the restricted defaults, a fresh copy per key (components/charts/security.ts).
+  const restricted = () => restrictedContainerSecurityContext();
 
   const values: Record<string, unknown> = {
     fullnameOverride: kps,
@@ -80,8 +84,15 @@ export function kubePrometheusStack(cfg: ObserverConfig, ctx: KubePrometheusStac
 
     prometheusOperator: {
       resources: resources(p, "prometheus-operator/operator"),
+      securityContext: podSecurity("prometheusOperator"),
+      containerSecurityContext: restricted(),
       prometheusConfigReloader: { resources: resources(p, "prometheus/config-reloader") },
-      admissionWebhooks: { patch: { resources: resources(p, "prometheus-operator/webhook-job") } },
+      // The certificate Jobs (hooks): `patch.securityContext` is both Jobs' pod context.
+      admissionWebhooks: {
+        patch: { resources: resources(p, "prometheus-operator/webhook-job"), securityContext: podSecurity("admissionJobs") },
+        createSecretJob: { securityContext: restricted() },
+        patchWebhookJob: { securityContext: restricted() },
+      },
       serviceMonitor: sm(),
     },
 
@@ -92,6 +103,9 @@ export function kubePrometheusStack(cfg: ObserverConfig, ctx: KubePrometheusStac
       prometheusSpec: {
         replicas: promReplicas,
         resources: resources(p, "prometheus/prometheus"),
+        // Pod context of the operator-built StatefulSet; the operator gives every container (prometheus,
+        // config-reloader, init-config-reloader) the restricted container context itself.
+        securityContext: podSecurity("prometheus"),
         ...(promReplicas > 1 ? { podAntiAffinity: "soft", podAntiAffinityTopologyKey: "kubernetes.io/hostname" } : {}),
         retention: cfg.retention.metrics,
         ...(cfg.prometheus.retentionSize !== "" ? { retentionSize: cfg.prometheus.retentionSize } : {}),
@@ -155,6 +169,7 @@ export function kubePrometheusStack(cfg: ObserverConfig, ctx: KubePrometheusStac
       alertmanagerSpec: {
         replicas: amReplicas,
         resources: resources(p, "alertmanager/alertmanager"),
+        securityContext: podSecurity("alertmanager"),
         ...(amReplicas > 1 ? { podAntiAffinity: "soft", podAntiAffinityTopologyKey: "kubernetes.io/hostname" } : {}),
         storage: { volumeClaimTemplate: { spec: pvcSpec(cfg, VOLUME_SIZES[p].alertmanager) } },
       },
@@ -165,7 +180,20 @@ export function kubePrometheusStack(cfg: ObserverConfig, ctx: KubePrometheusStac
       admin: { existingSecret: GRAFANA_ADMIN_SECRET, userKey: GRAFANA_ADMIN_KEYS.user, passwordKey: GRAFANA_ADMIN_KEYS.password },
       podAnnotations: { "checksum/admin-secret": ctx.grafanaAdminChecksum },
       resources: resources(p, "grafana/grafana"),
-      sidecar: { resources: resources(p, "grafana/sidecar") },
+      securityContext: podSecurity("grafana"),
+      containerSecurityContext: restricted(),
+      // Writable /tmp for Grafana and for each sidecar (read-only root filesystem; see GRAFANA_TMP_VOLUMES).
+      extraEmptyDirMounts: [{ name: GRAFANA_TMP_VOLUMES.grafana, mountPath: "/tmp" }],
+      extraVolumes: [
+        { name: GRAFANA_TMP_VOLUMES.dashboardsSidecar, emptyDir: {} },
+        { name: GRAFANA_TMP_VOLUMES.datasourcesSidecar, emptyDir: {} },
+      ],
+      sidecar: {
+        resources: resources(p, "grafana/sidecar"),
+        securityContext: restricted(),
+        dashboards: { extraMounts: [{ name: GRAFANA_TMP_VOLUMES.dashboardsSidecar, mountPath: "/tmp" }] },
+        datasources: { extraMounts: [{ name: GRAFANA_TMP_VOLUMES.datasourcesSidecar, mountPath: "/tmp" }] },
+      },
       // Nothing phones home; no helm-test pod (it pulls an extra image).
       "grafana.ini": {
         analytics: {
@@ -177,7 +205,8 @@ export function kubePrometheusStack(cfg: ObserverConfig, ctx: KubePrometheusStac
         news: { news_feed_enabled: false },
       },
       testFramework: { enabled: false },
-      // Ownership of the volume comes from the pod's fsGroup: no root init container.
+      // Ownership of the volume comes from the pod's fsGroup (472): no root init container (the chart's runs as
+      // UID 0 with CHOWN and DAC_OVERRIDE).
       initChownData: { enabled: false },
       persistence: p === "prod" ? { enabled: true, size: VOLUME_SIZES.prod.grafana, ...(cfg.storageClassName ? { storageClassName: cfg.storageClassName } : {}) } : { enabled: false },
       serviceMonitor: { labels: monitorLabels() },
@@ -186,12 +215,21 @@ export function kubePrometheusStack(cfg: ObserverConfig, ctx: KubePrometheusStac
     "kube-state-metrics": {
       fullnameOverride: RELEASES.kubeStateMetrics.fullname,
       resources: resources(p, "kube-state-metrics/kube-state-metrics"),
+      // `enabled` is the chart's switch; the rest is the pod's securityContext.
+      securityContext: { enabled: true, ...podSecurity("kubeStateMetrics") },
+      containerSecurityContext: restricted(),
       prometheus: { monitor: { additionalLabels: monitorLabels() } },
     },
 
     "prometheus-node-exporter": {
       fullnameOverride: RELEASES.nodeExporter.fullname,
       resources: resources(p, "node-exporter/node-exporter"),
+      securityContext: podSecurity("nodeExporter"),
+      containerSecurityContext: restricted(),
+      // The documented exception (HARDENING_EXCEPTIONS): host network and PID namespaces for node metrics, the
+      // host's /proc, /sys and / mounted read-only (the chart mounts them `readOnly: true`).
+      hostNetwork: true,
+      hostPID: true,
       prometheus: { monitor: { additionalLabels: monitorLabels() } },
     },
 

@@ -15,8 +15,10 @@ import type { ObserverConfig } from "../config";
 import { CONTRACT } from "../contract";
 import { RELEASES } from "../endpoints";
 import { LOKI_CACHE_MB, replicas, resources } from "../sizing";
+import { restrictedContainerSecurityContext } from "../security/pod-security";
 import { mirror, monitorLabels, VOLUME_SIZES } from "./common";
 import { OBJECT_STORAGE_KEYS, OBJECT_STORAGE_SECRET } from "./secrets";
+import { podSecurity } from "./security";
 
 /** OTLP resource attributes Loki indexes as stream labels (the contract's `index` rows); the rest is structured metadata. */
 export const LOKI_OTLP_INDEX_ATTRIBUTES: readonly string[] = CONTRACT.filter((r) => r.loki === "index").map((r) => r.attribute);
@@ -50,6 +52,10 @@ export function loki(cfg: ObserverConfig): Record<string, unknown> {
   const multiTenant = cfg.loki.tenant !== undefined;
   const common = {
     fullnameOverride: RELEASES.loki.fullname,
+    // Every Loki component (`loki.*SecurityContext`, templates/_pod.tpl) and both memcached caches with their
+    // exporters. Loki writes only to /var/loki (PVC or emptyDir) and /tmp (the chart's emptyDir).
+    memcached: { podSecurityContext: podSecurity("lokiMemcached"), containerSecurityContext: restrictedContainerSecurityContext() },
+    memcachedExporter: { containerSecurityContext: restrictedContainerSecurityContext() },
     test: { enabled: false },
     lokiCanary: { enabled: false },
     gateway: { enabled: false },
@@ -68,6 +74,8 @@ export function loki(cfg: ObserverConfig): Record<string, unknown> {
       ...(m !== undefined ? { global: { imageRegistry: m } } : {}),
       deploymentMode: "Monolithic",
       loki: {
+        podSecurityContext: podSecurity("loki"),
+        containerSecurityContext: restrictedContainerSecurityContext(),
         auth_enabled: multiTenant,
         commonConfig: { replication_factor: 1 },
         storage: { type: "filesystem", bucketNames: { ...LOKI_FILESYSTEM_BUCKETS } },
@@ -110,6 +118,8 @@ export function loki(cfg: ObserverConfig): Record<string, unknown> {
     ...(m !== undefined ? { global: { imageRegistry: m } } : {}),
     deploymentMode: "Distributed",
     loki: {
+      podSecurityContext: podSecurity("loki"),
+      containerSecurityContext: restrictedContainerSecurityContext(),
       auth_enabled: multiTenant,
       commonConfig: { replication_factor: 3 },
       storage: {
@@ -176,6 +186,6 @@ export function loki(cfg: ObserverConfig): Record<string, unknown> {
       allocatedMemory: LOKI_CACHE_MB.results,
       resources: resources(p, "loki/results-cache"),
     },
-    memcachedExporter: { resources: resources(p, "loki/memcached-exporter") },
+    memcachedExporter: { ...common.memcachedExporter, resources: resources(p, "loki/memcached-exporter") },
   };
 }

@@ -11,8 +11,10 @@
 import type { ObserverConfig } from "../config";
 import { RELEASES } from "../endpoints";
 import { IMAGES } from "../versions";
+import { restrictedContainerSecurityContext } from "../security/pod-security";
 import { replicas, resources } from "../sizing";
 import { keepAnnotations, mirroredRepository, monitorLabels } from "./common";
+import { podSecurity } from "./security";
 
 /** The operator image repository (the chart's default, with its registry). */
 export const OPERATOR_IMAGE_REPOSITORY = "ghcr.io/open-telemetry/opentelemetry-operator/opentelemetry-operator";
@@ -29,6 +31,9 @@ export function opentelemetryOperator(cfg: ObserverConfig): Record<string, unkno
     replicaCount: n,
     pdb: { create: n > 1, minAvailable: 1 },
     crds: { create: true, annotations: keepAnnotations(p) },
+    // Pod context of the operator and of the helm-test pods; the manager writes nothing (its webhook
+    // certificate is a read-only Secret mount).
+    securityContext: podSecurity("opentelemetryOperator"),
     manager: {
       image: { repository: mirroredRepository(cfg, OPERATOR_IMAGE_REPOSITORY) },
       collectorImage: {
@@ -37,10 +42,11 @@ export function opentelemetryOperator(cfg: ObserverConfig): Record<string, unkno
       },
       createRbacPermissions: false,
       resources: resources(p, "opentelemetry-operator/manager"),
+      securityContext: restrictedContainerSecurityContext(),
       serviceMonitor: { enabled: true, extraLabels: monitorLabels() },
     },
     // helm-test pods only (`helm test`; never run by `pulumi up`): their image follows the mirror too.
-    testFramework: { image: { repository: mirroredRepository(cfg, TEST_IMAGE_REPOSITORY) } },
+    testFramework: { image: { repository: mirroredRepository(cfg, TEST_IMAGE_REPOSITORY) }, securityContext: restrictedContainerSecurityContext() },
     admissionWebhooks: {
       certManager: issuer !== undefined ? { enabled: true, issuerRef: { name: issuer.name, kind: issuer.kind } } : { enabled: false },
       autoGenerateCert: { enabled: issuer === undefined, recreate: false },

@@ -12,12 +12,7 @@
  * Alertmanager their data volumes), plus the `/tmp` emptyDirs added here for Grafana and its two sidecars
  * ({@link GRAFANA_TMP_VOLUMES}).
  */
-import {
-  restrictedContainerSecurityContext,
-  restrictedPodSecurityContext,
-  type ContainerSecurityContext,
-  type PodSecurityContext,
-} from "../security/pod-security";
+import { restrictedPodSecurityContext, type PodSecurityContext } from "../security/pod-security";
 
 interface Ids {
   readonly runAsUser?: number;
@@ -53,16 +48,12 @@ export const WORKLOAD_IDS = {
 
 export type Workload = keyof typeof WORKLOAD_IDS;
 
-/** Pod-level restricted context with the workload's ids. */
+/**
+ * Pod-level restricted context with the workload's ids. Containers get
+ * `restrictedContainerSecurityContext()` (no ids: they inherit the pod's).
+ */
 export function podSecurity(w: Workload): PodSecurityContext {
   return restrictedPodSecurityContext(WORKLOAD_IDS[w]);
-}
-
-/** Container-level restricted context; the ids only where the chart has no pod-level context to inherit from. */
-export function containerSecurity(w?: Workload): ContainerSecurityContext {
-  if (w === undefined) return restrictedContainerSecurityContext();
-  const { runAsUser, runAsGroup } = WORKLOAD_IDS[w];
-  return restrictedContainerSecurityContext({ runAsUser, runAsGroup });
 }
 
 /**

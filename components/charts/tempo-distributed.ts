@@ -11,9 +11,11 @@ import { durationHours } from "../config";
 import { RELEASES } from "../endpoints";
 import { tempoMetricsGeneratorValues } from "../grafana/metrics-generator";
 import { replicas, resources, TEMPO_CACHE_MB } from "../sizing";
+import { restrictedContainerSecurityContext } from "../security/pod-security";
 import { mirror, monitorLabels } from "./common";
 import { deepMerge, isPlainObject } from "./merge";
 import { OBJECT_STORAGE_SECRET } from "./secrets";
+import { podSecurity } from "./security";
 import { tempoS3 } from "./tempo";
 
 /**
@@ -63,6 +65,9 @@ export function tempoDistributed(cfg: ObserverConfig): Record<string, unknown> {
     fullnameOverride: RELEASES.tempoDistributed.fullname,
     ...(m !== undefined ? { global: { image: { registry: m } } } : {}),
     reportingEnabled: false,
+    // Every component and the memcached cache (templates/_pod.tpl, memcached/statefulset-memcached.yaml):
+    // `tempo.podSecurityContext` for the pods, `tempo.securityContext` for the containers. Writes go to /var/tempo (emptyDir or PVC).
+    tempo: { podSecurityContext: podSecurity("tempoDistributed"), securityContext: restrictedContainerSecurityContext() },
     ingest: { kafka: { address: kafka.address, topic: kafka.topic } },
     traces: { otlp: { grpc: { enabled: true }, http: { enabled: true } } },
     storage: { trace: { backend: "s3", s3: tempoS3(cfg) } },

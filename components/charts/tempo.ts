@@ -11,9 +11,11 @@ import { durationHours } from "../config";
 import { RELEASES } from "../endpoints";
 import { tempoMetricsGeneratorValues } from "../grafana/metrics-generator";
 import { replicas, resources } from "../sizing";
+import { restrictedContainerSecurityContext } from "../security/pod-security";
 import { mirror, monitorLabels, VOLUME_SIZES } from "./common";
 import { deepMerge } from "./merge";
 import { OBJECT_STORAGE_KEYS, OBJECT_STORAGE_SECRET } from "./secrets";
+import { podSecurity } from "./security";
 
 /** Tempo's S3 block (`storage.trace.s3`), credentials as `${VAR}` references expanded from the environment. */
 export function tempoS3(cfg: ObserverConfig): Record<string, unknown> {
@@ -40,8 +42,11 @@ export function tempo(cfg: ObserverConfig): Record<string, unknown> {
     fullnameOverride: RELEASES.tempo.fullname,
     ...(m !== undefined ? { global: { imageRegistry: m } } : {}),
     replicas: replicas(p, "tempo"),
+    // Pod and container contexts; Tempo writes only to /var/tempo (PVC) and /tmp (the chart's emptyDir).
+    securityContext: podSecurity("tempo"),
     tempo: {
       resources: resources(p, "tempo/tempo"),
+      securityContext: restrictedContainerSecurityContext(),
       reportingEnabled: false,
       retention: `${durationHours(cfg.retention.traces)}h`,
       ...(objectStore

@@ -108,6 +108,28 @@ const FREE_FORM: Record<ChartKey, readonly string[]> = {
     // kube-state-metrics / prometheus-node-exporter templates/servicemonitor.yaml: `additionalLabels` toYaml'd.
     "kube-state-metrics.prometheus.monitor.additionalLabels",
     "prometheus-node-exporter.prometheus.monitor.additionalLabels",
+    // Security contexts (Kubernetes PodSecurityContext / SecurityContext objects, toYaml'd whole):
+    // templates/prometheus-operator/deployment.yaml:179 (container) and :233 (pod).
+    "prometheusOperator.securityContext",
+    "prometheusOperator.containerSecurityContext",
+    // templates/prometheus-operator/admission-webhooks/job-patch/job-{createSecret,patchWebhook}.yaml: the Jobs'
+    // pod context (`patch.securityContext`) and each Job's container context.
+    "prometheusOperator.admissionWebhooks.patch.securityContext",
+    "prometheusOperator.admissionWebhooks.createSecretJob.securityContext",
+    "prometheusOperator.admissionWebhooks.patchWebhookJob.securityContext",
+    // templates/prometheus/prometheus.yaml:261 and templates/alertmanager/alertmanager.yaml:103: the CRs' pod context.
+    "prometheus.prometheusSpec.securityContext",
+    "alertmanager.alertmanagerSpec.securityContext",
+    // grafana chart templates/_pod.tpl:13 (pod), :1266 (grafana container), `sidecar.securityContext` on every sidecar.
+    "grafana.securityContext",
+    "grafana.containerSecurityContext",
+    "grafana.sidecar.securityContext",
+    // kube-state-metrics templates/deployment.yaml:52 (`omit .Values.securityContext "enabled"`) and :254.
+    "kube-state-metrics.securityContext",
+    "kube-state-metrics.containerSecurityContext",
+    // prometheus-node-exporter templates/daemonset.yaml:35 (pod) and :116 (container).
+    "prometheus-node-exporter.securityContext",
+    "prometheus-node-exporter.containerSecurityContext",
   ],
   loki: [
     // values.yaml `loki.config` template: `limits_config`, `compactor`, `analytics`, `commonConfig` are
@@ -128,6 +150,13 @@ const FREE_FORM: Record<ChartKey, readonly string[]> = {
     "*.persistence.claims",
     // templates/monitoring/servicemonitor.yaml: `{{ toYaml .labels }}`.
     "monitoring.serviceMonitor.labels",
+    // templates/_pod.tpl:72 and :244: `coalesce <component> defaults loki` pod and container contexts, toYaml'd.
+    "loki.podSecurityContext",
+    "loki.containerSecurityContext",
+    // templates/memcached/_memcached-statefulset.tpl:63, :134, :178: the caches' pod, memcached and exporter contexts.
+    "memcached.podSecurityContext",
+    "memcached.containerSecurityContext",
+    "memcachedExporter.containerSecurityContext",
   ],
   tempo: [
     // templates/statefulset.yaml: `resources: {{ toYaml .Values.tempo.resources }}`.
@@ -143,6 +172,9 @@ const FREE_FORM: Record<ChartKey, readonly string[]> = {
     "tempo.overrides",
     // templates/servicemonitor.yaml: `{{ toYaml .Values.serviceMonitor.additionalLabels }}`.
     "serviceMonitor.additionalLabels",
+    // templates/statefulset.yaml:171 (pod) and :102 (tempo container): toYaml'd security contexts.
+    "securityContext",
+    "tempo.securityContext",
   ],
   tempoDistributed: [
     // templates/*/deployment-*.yaml, statefulset-*.yaml: `resources` toYaml'd per component.
@@ -156,6 +188,10 @@ const FREE_FORM: Record<ChartKey, readonly string[]> = {
     "overrides",
     // templates/metamonitoring/servicemonitor.yaml: `{{ toYaml .labels }}`.
     "metaMonitoring.serviceMonitor.labels",
+    // templates/_pod.tpl:70 and :142, templates/memcached/statefulset-memcached.yaml:45 and :100: every
+    // component's and memcached's pod and container security contexts, toYaml'd.
+    "tempo.podSecurityContext",
+    "tempo.securityContext",
   ],
   opentelemetryOperator: [
     // templates/deployment.yaml: `resources: {{ toYaml .Values.manager.resources }}`.
@@ -166,6 +202,11 @@ const FREE_FORM: Record<ChartKey, readonly string[]> = {
     "manager.serviceMonitor.extraLabels",
     // templates/admission-webhooks/operator-webhook-with-cert-manager.yaml: `issuerRef` name/kind.
     "admissionWebhooks.certManager.issuerRef",
+    // templates/deployment.yaml:233 (pod, also the helm-test pods'), :180 (manager container) and
+    // templates/tests/*.yaml (`testFramework.securityContext`, the test containers'): toYaml'd.
+    "securityContext",
+    "manager.securityContext",
+    "testFramework.securityContext",
   ],
 };
 

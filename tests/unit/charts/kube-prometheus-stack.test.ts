@@ -9,6 +9,7 @@ import {
 import { deepMerge } from "../../../components/charts/merge";
 import { grafanaValues } from "../../../components/grafana/values";
 import { cfg, CTX } from "./fixtures";
+import { withoutSecurity } from "./security-paths";
 
 type V = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const LABELS = { "monitoring.datalayer.io/instance": "observer", "monitoring.datalayer.io/enabled": "true" };
@@ -41,8 +42,8 @@ const SELECTION = {
 };
 
 describe("kubePrometheusStack", () => {
-  it("dev: Prometheus spec exactly", () => {
-    const v = kubePrometheusStack(cfg("dev"), CTX) as V;
+  it("dev: Prometheus spec exactly (security contexts: security.test.ts)", () => {
+    const v = withoutSecurity("kubePrometheusStack", kubePrometheusStack(cfg("dev"), CTX)) as V;
     expect(v.prometheus.prometheusSpec).toEqual({
       replicas: 1,
       resources: { requests: { cpu: "200m", memory: "512Mi" }, limits: { memory: "1536Mi" } },
@@ -125,7 +126,7 @@ describe("kubePrometheusStack", () => {
 
   it("Grafana: admin from the Secret, checksum annotation, nothing phones home, merged with the Grafana area's block", () => {
     const c = cfg("dev");
-    const v = kubePrometheusStack(c, CTX) as V;
+    const v = withoutSecurity("kubePrometheusStack", kubePrometheusStack(c, CTX)) as V;
     const mine = {
       fullnameOverride: "observer-grafana",
       admin: { existingSecret: GRAFANA_ADMIN_SECRET, userKey: "admin-user", passwordKey: "admin-password" },
@@ -148,7 +149,7 @@ describe("kubePrometheusStack", () => {
 
   it("Alertmanager and default rules: the alerting area's blocks merged over ours", () => {
     const c = cfg("dev");
-    const v = kubePrometheusStack(c, CTX) as V;
+    const v = withoutSecurity("kubePrometheusStack", kubePrometheusStack(c, CTX)) as V;
     expect(v.alertmanager).toEqual(
       deepMerge(
         {
@@ -177,7 +178,7 @@ describe("kubePrometheusStack", () => {
   });
 
   it("operator, config reloaders, webhook jobs, exporters sized from the table", () => {
-    const v = kubePrometheusStack(cfg("prod"), CTX) as V;
+    const v = withoutSecurity("kubePrometheusStack", kubePrometheusStack(cfg("prod"), CTX)) as V;
     expect(v.prometheusOperator).toEqual({
       resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },
       prometheusConfigReloader: { resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "64Mi" } } },

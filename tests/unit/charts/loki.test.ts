@@ -1,5 +1,6 @@
 import { loki, LOKI_OTLP_INDEX_ATTRIBUTES } from "../../../components/charts/loki";
 import { cfg } from "./fixtures";
+import { withoutSecurity } from "./security-paths";
 
 type V = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const LABELS = { "monitoring.datalayer.io/instance": "observer", "monitoring.datalayer.io/enabled": "true" };
@@ -27,7 +28,7 @@ const COMMON = {
 
 describe("loki", () => {
   it("dev: Monolithic on the filesystem, no caches, single tenant — exactly", () => {
-    expect(loki(cfg("dev"))).toEqual({
+    expect(withoutSecurity("loki", loki(cfg("dev")))).toEqual({
       ...COMMON,
       deploymentMode: "Monolithic",
       loki: {

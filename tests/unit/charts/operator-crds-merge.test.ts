@@ -4,6 +4,7 @@ import { mirroredRepository } from "../../../components/charts/common";
 import { opentelemetryOperator } from "../../../components/charts/opentelemetry-operator";
 import { prometheusOperatorCrds } from "../../../components/charts/prometheus-operator-crds";
 import { cfg, CTX } from "./fixtures";
+import { withoutSecurity } from "./security-paths";
 
 const LABELS = { "monitoring.datalayer.io/instance": "observer", "monitoring.datalayer.io/enabled": "true" };
 const ALL_CRDS = Object.fromEntries(
@@ -23,7 +24,7 @@ describe("prometheusOperatorCrds", () => {
 
 describe("opentelemetryOperator", () => {
   it("dev, self-generated certificate: exactly", () => {
-    expect(opentelemetryOperator(cfg("dev"))).toEqual({
+    expect(withoutSecurity("opentelemetryOperator", opentelemetryOperator(cfg("dev")))).toEqual({
       fullnameOverride: "observer-otel-operator",
       replicaCount: 1,
       pdb: { create: false, minAvailable: 1 },
@@ -52,7 +53,7 @@ describe("opentelemetryOperator", () => {
   });
 
   it("prod: 2 replicas with a PDB, CRDs kept; mirror rewrites every image", () => {
-    const v = opentelemetryOperator(cfg("prodFull")) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const v = withoutSecurity("opentelemetryOperator", opentelemetryOperator(cfg("prodFull"))) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(v.replicaCount).toBe(2);
     expect(v.pdb).toEqual({ create: true, minAvailable: 1 });
     expect(v.crds).toEqual({ create: true, annotations: { "helm.sh/resource-policy": "keep" } });

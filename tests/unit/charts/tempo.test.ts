@@ -3,6 +3,7 @@ import { tempo } from "../../../components/charts/tempo";
 import { generatorFromSingleBinary, tempoDistributed } from "../../../components/charts/tempo-distributed";
 import { tempoMetricsGeneratorValues } from "../../../components/grafana/metrics-generator";
 import { cfg } from "./fixtures";
+import { withoutSecurity } from "./security-paths";
 
 type V = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const LABELS = { "monitoring.datalayer.io/instance": "observer", "monitoring.datalayer.io/enabled": "true" };
@@ -19,7 +20,7 @@ const S3 = {
 describe("tempo (single binary)", () => {
   it("dev exactly (the metrics-generator block merged from the Grafana area)", () => {
     const c = cfg("dev");
-    expect(tempo(c)).toEqual(
+    expect(withoutSecurity("tempo", tempo(c))).toEqual(
       deepMerge(
         {
           fullnameOverride: "observer-tempo",
