@@ -95,15 +95,6 @@ export const LOG_AGENT_SECURITY: Readonly<{ pod: PodSecurityContext; container: 
     readOnlyHostPaths: ["/var/log/pods", "/var/lib/docker/containers"],
   });
 
-/**
- * @deprecated Not the path the log agent uses: components/collectors/agent.ts mounts
- * `observer:collectors.agent.hostPath` (default `/var/lib/observer/<namespace>/log-agent`). Kept only
- * until its unit test stops pinning it.
- */
-export function logAgentCheckpointHostPath(namespace: string): string {
-  return `/var/lib/otelcol/${namespace}`;
-}
-
 export interface HardeningException {
   /** Which workload. */
   readonly workload: string;
@@ -148,17 +139,6 @@ export const HARDENING_EXCEPTIONS: readonly HardeningException[] = [
       { container: "(pod)", problem: "hostNetwork is true" },
       { container: "(pod)", problem: "hostPID is true" },
     ],
-  },
-  {
-    workload: "Grafana",
-    deviation: "none (listed because the chart's defaults deviate: we override them)",
-    reason:
-      "the chart's default `init-chown-data` init container runs as UID 0 with CHOWN and DAC_OVERRIDE, and its containers have " +
-      "writable root filesystems. With `initChownData.enabled: false` the data volume is group-writable through `fsGroup: 472`, " +
-      "and Grafana and both sidecars run with read-only root filesystems and an emptyDir each at /tmp, so every Grafana " +
-      "container is restricted.",
-    appliesTo: [],
-    allowedFindings: [],
   },
 ];
 
