@@ -42,6 +42,25 @@ export const COLLECTORS = {
   agent: "datalayer-log-agent",
 } as const;
 
+/**
+ * `app.kubernetes.io/instance` of everything the OpenTelemetry Operator makes for collector `name` in `namespace`
+ * (pods, Services): `<namespace>.<name>`, shortened to 63 characters the operator's way (v0.158.0
+ * manifestutils.SelectorLabels → naming.Truncate("%s.%s", 63, …): the excess comes off the namespace first, then
+ * non-alphanumerics are trimmed from both ends). Selectors on collector pods and Services must use this.
+ */
+export function collectorInstanceLabel(namespace: string, name: string): string {
+  let ns = namespace;
+  let cr = name;
+  let excess = ns.length + 1 + cr.length - 63;
+  if (excess > 0) {
+    const cut = Math.min(excess, ns.length);
+    ns = ns.slice(0, ns.length - cut);
+    excess -= cut;
+    if (excess > 0) cr = excess < cr.length ? cr.slice(0, cr.length - excess) : "";
+  }
+  return `${ns}.${cr}`.slice(0, 63).replace(/[^A-Za-z0-9]+$/, "").replace(/^[^A-Za-z0-9]+/, "");
+}
+
 /** Well-known ports. */
 export const PORTS = {
   otlpGrpc: 4317,

@@ -5,6 +5,7 @@
  * both labels Prometheus selects monitors by. The operator's own monitors and prometheus.io pod
  * annotations are off (common.ts), so each target is scraped once. Pure builders.
  */
+import { collectorInstanceLabel } from "../endpoints";
 import { SERVICE_MONITOR_LABELS } from "../labels";
 import { MONITORING_PORT_NAME } from "./common";
 
@@ -20,7 +21,7 @@ export function collectorServiceMonitorBody(collector: string, namespace: string
     spec: {
       selector: {
         matchLabels: {
-          "app.kubernetes.io/instance": `${namespace}.${collector}`,
+          "app.kubernetes.io/instance": collectorInstanceLabel(namespace, collector),
           "operator.opentelemetry.io/collector-monitoring-service": "Exists",
         },
       },

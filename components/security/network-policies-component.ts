@@ -6,7 +6,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { NetworkPolicyConfig } from "./config";
-import { buildNetworkPolicies } from "./network-policies";
+import { buildNetworkPolicies, kafkaEgress } from "./network-policies";
 
 export interface NetworkPoliciesArgs {
   /** The resolved config's parts this needs (pass the whole ObserverConfig: it has all of them). */
@@ -14,6 +14,9 @@ export interface NetworkPoliciesArgs {
     readonly namespace: string;
     readonly networkPolicy: NetworkPolicyConfig;
     readonly grafana: { readonly ingress: { readonly enabled: boolean } };
+    /** With both (prod and `tempo.kafka`), tempo-distributed gets egress to the Kafka brokers' ports. */
+    readonly profile?: "dev" | "prod";
+    readonly tempo?: { readonly kafka?: { readonly address: string } };
   };
   /**
    * Object storage Loki and Tempo reach in scalable modes (endpoint CIDRs and ports).
@@ -38,11 +41,13 @@ export class NetworkPolicies extends pulumi.ComponentResource {
 
   constructor(name: string, args: NetworkPoliciesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("observer:security:NetworkPolicies", name, {}, opts);
+    const kafka = args.config.profile !== undefined && args.config.tempo !== undefined ? kafkaEgress({ profile: args.config.profile, tempo: args.config.tempo }) : undefined;
     const policies = buildNetworkPolicies({
       namespace: args.config.namespace,
       config: args.config.networkPolicy,
       grafanaIngress: args.config.grafana.ingress.enabled,
       ...(args.objectStorage ? { objectStorage: args.objectStorage } : {}),
+      ...(kafka ? { kafka } : {}),
       labels: args.labels ?? {},
     });
     for (const p of policies) {

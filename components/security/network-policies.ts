@@ -21,7 +21,7 @@
  * {@link OPERATOR_COLLECTOR_NETWORK_POLICY} (`enabled: false`) so this file stays the one allow-list
  * the README documents. Everything here is correct either way.
  */
-import { COLLECTORS, PORTS, RELEASES } from "../endpoints";
+import { collectorInstanceLabel, COLLECTORS, PORTS, RELEASES } from "../endpoints";
 import type { NetworkPolicyConfig } from "./config";
 
 // ---------------------------------------------------------------------------------------------
@@ -97,7 +97,7 @@ export function workloads(namespace: string): Readonly<Record<WorkloadKey, Workl
   const collector = (name: string): LabelSelector => ({
     matchLabels: {
       "app.kubernetes.io/component": COLLECTOR_COMPONENT,
-      "app.kubernetes.io/instance": `${namespace}.${name}`.slice(0, 63),
+      "app.kubernetes.io/instance": collectorInstanceLabel(namespace, name),
     },
   });
   return {
@@ -146,8 +146,12 @@ export function workloads(namespace: string): Readonly<Record<WorkloadKey, Workl
     },
     tempo: {
       title: "Tempo (single binary, or every tempo-distributed component)",
-      selector: { matchLabels: { "app.kubernetes.io/name": "tempo", "app.kubernetes.io/instance": RELEASES.tempo.name } },
-      source: "tempo chart 2.2.4 / tempo-distributed 3.3.0 tempo.selectorLabels (same release name in both modes)",
+      // The two modes are different releases (`tempo`, `tempo-distributed`), so `app.kubernetes.io/instance` differs.
+      selector: {
+        matchLabels: { "app.kubernetes.io/name": "tempo" },
+        matchExpressions: [{ key: "app.kubernetes.io/instance", operator: "In", values: [RELEASES.tempo.name, RELEASES.tempoDistributed.name] }],
+      },
+      source: "tempo chart 2.2.4 / tempo-distributed 3.3.0 tempo.selectorLabels (instance = the release: tempo or tempo-distributed)",
     },
     gateway: {
       title: "OTLP gateway collector",
@@ -176,9 +180,8 @@ export const POD_PORTS = {
   alertmanager: PORTS.alertmanager, // 9093
   alertmanagerCluster: 9094,
   grafana: PORTS.grafanaContainer, // 3000
+  /** Loki's HTTP port in every component (no gateway: components/charts/loki.ts turns it off). */
   loki: PORTS.loki, // 3100
-  /** Loki gateway (nginx) container port. */
-  lokiGateway: 8080,
   tempo: PORTS.tempoHttp, // 3200
   otlpGrpc: PORTS.otlpGrpc,
   otlpHttp: PORTS.otlpHttp,
@@ -216,6 +219,27 @@ export interface FlowInputs {
    * in-cluster MinIO). Absent: no object-storage egress.
    */
   readonly objectStorage?: { readonly cidrs: readonly string[]; readonly ports: readonly number[] };
+  /**
+   * The Kafka-compatible queue tempo-distributed (Tempo 3) reads and writes (prod with `observer:tempo.kafka`):
+   * its brokers' ports ({@link kafkaEgress}). Absent: no Kafka egress.
+   */
+  readonly kafka?: { readonly ports: readonly number[] };
+}
+
+/**
+ * Egress tempo-distributed needs to its Kafka brokers (`observer:tempo.kafka.address`, `host:port[,host:port…]`),
+ * or undefined when Tempo runs without Kafka. The brokers are host names (in or out of the cluster), so the
+ * destination is any address on the brokers' ports (9092 when a broker names none).
+ */
+export function kafkaEgress(cfg: { readonly profile: "dev" | "prod"; readonly tempo: { readonly kafka?: { readonly address: string } } }): { ports: number[] } | undefined {
+  const address = cfg.profile === "prod" ? cfg.tempo.kafka?.address : undefined;
+  if (address === undefined) return undefined;
+  const ports = address
+    .split(",")
+    .map((b) => b.trim())
+    .filter((b) => b !== "")
+    .map((b) => Number(/:(\d{1,5})$/.exec(b)?.[1] ?? 9092));
+  return { ports: [...new Set(ports.length > 0 ? ports : [9092])].sort((a, b) => a - b) };
 }
 
 function apiServerPeers(config: NetworkPolicyConfig): PolicyPeer[] {
@@ -299,11 +323,11 @@ export function networkFlows(inputs: FlowInputs): NetworkFlow[] {
       id: "collectors-to-backends",
       from: w.collectors.title,
       to: "Loki, Tempo, Prometheus, the gateway",
-      ports: `Loki ${POD_PORTS.loki}/${POD_PORTS.lokiGateway}, Tempo ${POD_PORTS.otlpGrpc}/${POD_PORTS.otlpHttp}, Prometheus ${POD_PORTS.prometheus}, gateway ${POD_PORTS.otlpGrpc}/${POD_PORTS.otlpHttp}`,
+      ports: `Loki ${POD_PORTS.loki}, Tempo ${POD_PORTS.otlpGrpc}/${POD_PORTS.otlpHttp}, Prometheus ${POD_PORTS.prometheus}, gateway ${POD_PORTS.otlpGrpc}/${POD_PORTS.otlpHttp}`,
       why: "logs to Loki (OTLP), traces to Tempo (OTLP), metrics to Prometheus (OTLP/remote write); the agent may forward to the gateway",
       podSelector: w.collectors.selector,
       egress: [
-        { peers: [pod("loki")], ports: tcp(POD_PORTS.loki, POD_PORTS.lokiGateway) },
+        { peers: [pod("loki")], ports: tcp(POD_PORTS.loki) },
         { peers: [pod("tempo")], ports: tcp(POD_PORTS.otlpGrpc, POD_PORTS.otlpHttp) },
         { peers: [pod("prometheus")], ports: tcp(POD_PORTS.prometheus) },
         { peers: [pod("gateway")], ports: tcp(POD_PORTS.otlpGrpc, POD_PORTS.otlpHttp) },
@@ -313,10 +337,10 @@ export function networkFlows(inputs: FlowInputs): NetworkFlow[] {
       id: "collectors-into-loki",
       from: `${w.collectors.title}, ${w.grafana.title}`,
       to: w.loki.title,
-      ports: `${POD_PORTS.loki}/TCP, ${POD_PORTS.lokiGateway}/TCP`,
+      ports: `${POD_PORTS.loki}/TCP`,
       why: "log writes (collectors) and queries (Grafana datasource)",
       podSelector: w.loki.selector,
-      ingress: [{ peers: [pod("collectors"), pod("grafana")], ports: tcp(POD_PORTS.loki, POD_PORTS.lokiGateway) }],
+      ingress: [{ peers: [pod("collectors"), pod("grafana")], ports: tcp(POD_PORTS.loki) }],
     },
     {
       id: "collectors-into-tempo",
@@ -358,13 +382,13 @@ export function networkFlows(inputs: FlowInputs): NetworkFlow[] {
       id: "grafana-to-datasources",
       from: w.grafana.title,
       to: "Prometheus, Alertmanager, Loki, Tempo",
-      ports: `${POD_PORTS.prometheus}, ${POD_PORTS.alertmanager}, ${POD_PORTS.loki}/${POD_PORTS.lokiGateway}, ${POD_PORTS.tempo} (TCP)`,
+      ports: `${POD_PORTS.prometheus}, ${POD_PORTS.alertmanager}, ${POD_PORTS.loki}, ${POD_PORTS.tempo} (TCP)`,
       why: "Grafana datasources",
       podSelector: w.grafana.selector,
       egress: [
         { peers: [pod("prometheus")], ports: tcp(POD_PORTS.prometheus) },
         { peers: [pod("alertmanager")], ports: tcp(POD_PORTS.alertmanager) },
-        { peers: [pod("loki")], ports: tcp(POD_PORTS.loki, POD_PORTS.lokiGateway) },
+        { peers: [pod("loki")], ports: tcp(POD_PORTS.loki) },
         { peers: [pod("tempo")], ports: tcp(POD_PORTS.tempo) },
       ],
     },
@@ -445,6 +469,17 @@ export function networkFlows(inputs: FlowInputs): NetworkFlow[] {
       egress: [{ peers: [pod("tempo")] }],
     },
   );
+  if (inputs.kafka) {
+    flows.push({
+      id: "tempo-to-kafka",
+      from: w.tempo.title,
+      to: "Kafka brokers (any address)",
+      ports: inputs.kafka.ports.map((p) => `${p}/TCP`).join(", "),
+      why: "tempo-distributed (Tempo 3): distributors write spans to Kafka, live-stores, block-builders and metrics generators read them",
+      podSelector: w.tempo.selector,
+      egress: [{ ports: tcp(...inputs.kafka.ports) }],
+    });
+  }
   if (inputs.objectStorage) {
     const os = inputs.objectStorage;
     for (const k of ["loki", "tempo"] as const) {

@@ -36,3 +36,16 @@ test("creates one NetworkPolicy per built policy, named from the component, and 
   const urn = await new Promise<string>((r) => np.urn.apply(r));
   expect(urn).toBe("urn:pulumi:dev::observer::observer:security:NetworkPolicies::observer-netpol");
 });
+
+test("prod with tempo.kafka gets Tempo's egress to the brokers' ports from the whole config", async () => {
+  const { NetworkPolicies } = await import("../../../components/security/network-policies-component");
+  const { PROD_RAW } = await import("../../helpers/fixtures");
+  const prod = parseConfig({ ...PROD_RAW, tempo: { kafka: { address: "kafka-0.kafka:9092,kafka-1.kafka:9093" } } });
+  const kafka = new NetworkPolicies("kafka", { config: prod });
+  const single = new NetworkPolicies("single", { config: parseConfig({ ...PROD_RAW }) });
+  await new Promise((r) => setTimeout(r, 50));
+  expect(kafka.policyNames).toContain("observer-allow-tempo-to-kafka");
+  expect(single.policyNames).not.toContain("observer-allow-tempo-to-kafka");
+  const p = created.find((c) => c.name === "kafka-observer-allow-tempo-to-kafka")!;
+  expect((p.inputs.spec as { egress: unknown }).egress).toEqual([{ ports: [{ protocol: "TCP", port: 9092 }, { protocol: "TCP", port: 9093 }] }]);
+});

@@ -5,6 +5,7 @@ import {
   DEFAULT_DENY_NAME,
   buildNetworkPolicies,
   flowsMarkdownTable,
+  kafkaEgress,
   networkFlows,
   workloads,
   type NetworkPolicyObject,
@@ -182,7 +183,7 @@ describe("buildNetworkPolicies", () => {
     const list = build();
     const w = workloads(NS);
     expect(policy(list, "collectors-to-backends").spec.egress).toEqual([
-      { to: [{ podSelector: w.loki.selector }], ports: [{ protocol: "TCP", port: 3100 }, { protocol: "TCP", port: 8080 }] },
+      { to: [{ podSelector: w.loki.selector }], ports: [{ protocol: "TCP", port: 3100 }] },
       { to: [{ podSelector: w.tempo.selector }], ports: [{ protocol: "TCP", port: 4317 }, { protocol: "TCP", port: 4318 }] },
       { to: [{ podSelector: w.prometheus.selector }], ports: [{ protocol: "TCP", port: 9090 }] },
       { to: [{ podSelector: w.gateway.selector }], ports: [{ protocol: "TCP", port: 4317 }, { protocol: "TCP", port: 4318 }] },
@@ -209,7 +210,7 @@ describe("buildNetworkPolicies", () => {
     expect(policy(list, "grafana-to-datasources").spec.egress!.map((r) => [r.to![0]!.podSelector, r.ports!.map((p) => p.port)])).toEqual([
       [w.prometheus.selector, [9090]],
       [w.alertmanager.selector, [9093]],
-      [w.loki.selector, [3100, 8080]],
+      [w.loki.selector, [3100]],
       [w.tempo.selector, [3200]],
     ]);
   });
@@ -244,6 +245,20 @@ describe("buildNetworkPolicies", () => {
     expect(build().map((p) => p.metadata.name).filter((n) => n.includes("object-storage"))).toEqual([]);
   });
 
+  test("Kafka egress for Tempo only with tempo.kafka in prod, on the brokers' ports (9092 when unnamed)", () => {
+    expect(kafkaEgress({ profile: "prod", tempo: { kafka: { address: "kafka-0.kafka:9093, kafka-1.kafka:9094,kafka-2.kafka" } } })).toEqual({ ports: [9092, 9093, 9094] });
+    expect(kafkaEgress({ profile: "prod", tempo: { kafka: { address: "kafka.kafka:9092,kafka-b.kafka:9092" } } })).toEqual({ ports: [9092] });
+    expect(kafkaEgress({ profile: "prod", tempo: {} })).toBeUndefined();
+    expect(kafkaEgress({ profile: "dev", tempo: { kafka: { address: "kafka:9092" } } })).toBeUndefined();
+    const list = build({}, { kafka: { ports: [9092, 9093] } });
+    expect(policy(list, "tempo-to-kafka").spec).toEqual({
+      podSelector: workloads(NS).tempo.selector,
+      policyTypes: ["Egress"],
+      egress: [{ ports: [{ protocol: "TCP", port: 9092 }, { protocol: "TCP", port: 9093 }] }],
+    });
+    expect(build().map((p) => p.metadata.name)).not.toContain("observer-allow-tempo-to-kafka");
+  });
+
   test("every egress-needing workload reaches the API server", () => {
     const ids = networkFlows({ namespace: NS, config: cfg().networkPolicy, grafanaIngress: true }).filter((f) => f.id.endsWith("-to-apiserver")).map((f) => f.id);
     expect(ids).toEqual([
@@ -273,7 +288,11 @@ describe("workload selectors match the labels the charts and operators set", () 
       grafana: { matchLabels: { "app.kubernetes.io/name": "grafana", "app.kubernetes.io/instance": "kube-prometheus-stack" } },
       kubeStateMetrics: { matchLabels: { "app.kubernetes.io/name": "kube-state-metrics", "app.kubernetes.io/instance": "kube-prometheus-stack" } },
       loki: { matchLabels: { "app.kubernetes.io/name": "loki", "app.kubernetes.io/instance": "loki" } },
-      tempo: { matchLabels: { "app.kubernetes.io/name": "tempo", "app.kubernetes.io/instance": "tempo" } },
+      // Two releases: single-binary `tempo`, or `tempo-distributed` in prod with Kafka (instance = release name).
+      tempo: {
+        matchLabels: { "app.kubernetes.io/name": "tempo" },
+        matchExpressions: [{ key: "app.kubernetes.io/instance", operator: "In", values: ["tempo", "tempo-distributed"] }],
+      },
       gateway: { matchLabels: { "app.kubernetes.io/component": "opentelemetry-collector", "app.kubernetes.io/instance": "obs.datalayer-collector" } },
       logAgent: { matchLabels: { "app.kubernetes.io/component": "opentelemetry-collector", "app.kubernetes.io/instance": "obs.datalayer-log-agent" } },
       collectors: { matchLabels: { "app.kubernetes.io/component": "opentelemetry-collector", "app.kubernetes.io/managed-by": "opentelemetry-operator" } },
