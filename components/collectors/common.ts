@@ -147,9 +147,12 @@ export function commonSpec(cfg: ObserverConfig, serviceAccount: string): JsonObj
     upgradeStrategy: "none",
     managementState: "managed",
     serviceAccount,
-    // The operator's NetworkPolicy admits ingress only on the collector's declared ports
-    // (receivers and self-metrics), from anywhere: remote kernels in other namespaces must reach OTLP.
-    networkPolicy: { enabled: true },
+    // One allow-list governs the namespace. With observer:networkPolicy on (the default), our
+    // policies (components/security) isolate the collectors and allow exactly the flows they need; the
+    // operator's own policy would only widen them (ingress on every declared port, self-metrics
+    // included, from anywhere), so it is off. With ours off, the operator's policy is the fallback
+    // isolation: ingress only on the collector's declared ports (OTLP from any namespace, self-metrics).
+    networkPolicy: { enabled: !cfg.networkPolicy.enabled },
     // We scrape with our own ServiceMonitor (selected by Prometheus' labels): no operator-made
     // monitors and no prometheus.io annotations, so no target is scraped twice.
     observability: { metrics: { enableMetrics: false, disablePrometheusAnnotations: true } },

@@ -41,7 +41,7 @@ describe("gateway (dev golden)", () => {
       upgradeStrategy: "none",
       managementState: "managed",
       serviceAccount: "observer-gateway",
-      networkPolicy: { enabled: true },
+      networkPolicy: { enabled: false },
       observability: { metrics: { enableMetrics: false, disablePrometheusAnnotations: true } },
       securityContext: {
         runAsNonRoot: true,
@@ -215,5 +215,12 @@ describe("metrics.jobLabel", () => {
         },
       ],
     });
+  });
+});
+
+describe("the operator's collector NetworkPolicy", () => {
+  it("is off while our NetworkPolicies govern the namespace, and the fallback isolation when they are off", () => {
+    expect((gatewayCollectorSpec(devConfig()) as { networkPolicy: unknown }).networkPolicy).toEqual({ enabled: false });
+    expect((gatewayCollectorSpec(devConfig({ networkPolicy: { enabled: false } })) as { networkPolicy: unknown }).networkPolicy).toEqual({ enabled: true });
   });
 });
