@@ -6,7 +6,6 @@
  * Alertmanager), which `.ci/run` installs. Missing tool → the tests fail with instructions (never skip).
  * The credential files the config points at are placeholders in a temporary directory.
  */
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -14,17 +13,7 @@ import { stringify } from "yaml";
 import { parseConfig } from "../../components/config";
 import { alertmanagerConfig, receiverSecretData } from "../../components/alerting/alertmanager";
 import { ALERTS } from "../../components/alerting/rules";
-
-function requireTool(tool: string, pkg: string): string {
-  const r = spawnSync(tool, ["--version"], { encoding: "utf8" });
-  if (r.error || r.status !== 0) {
-    throw new Error(
-      `${tool} is not available (${r.error?.message ?? `exit ${r.status}`}). Install Debian's \`${pkg}\` package ` +
-        `(\`apt-get update && apt-get install -y ${pkg}\`); .ci/run does this.`,
-    );
-  }
-  return `${r.stdout}${r.stderr}`.split("\n")[0]!.trim();
-}
+import { requireTool, runTool } from "../helpers/tools";
 
 let dir: string;
 beforeAll(() => {
@@ -37,8 +26,7 @@ afterAll(() => {
 });
 
 function amtool(args: string[]): { status: number; out: string } {
-  const r = spawnSync("amtool", args, { encoding: "utf8", cwd: dir });
-  return { status: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
+  return runTool("amtool", args, dir);
 }
 
 /** Writes the config (and placeholder credential files) and returns its path. */

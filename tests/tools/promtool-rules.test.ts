@@ -7,7 +7,6 @@
  * installs. Missing tool → the tests fail with instructions (never skip). Series use a 1m interval and
  * evaluation times well inside the series, away from range-window edges.
  */
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -22,21 +21,11 @@ import {
   type AlertingRule,
   type PrometheusRuleSpec,
 } from "../../components/alerting/rules";
+import { requireTool, runTool } from "../helpers/tools";
 
 // ---------------------------------------------------------------------------------------------
 // Tool plumbing
 // ---------------------------------------------------------------------------------------------
-
-function requireTool(tool: string, pkg: string): string {
-  const r = spawnSync(tool, ["--version"], { encoding: "utf8" });
-  if (r.error || r.status !== 0) {
-    throw new Error(
-      `${tool} is not available (${r.error?.message ?? `exit ${r.status}`}). Install Debian's \`${pkg}\` package ` +
-        `(\`apt-get update && apt-get install -y ${pkg}\`); .ci/run does this.`,
-    );
-  }
-  return `${r.stdout}${r.stderr}`.split("\n")[0]!.trim();
-}
 
 let dir: string;
 beforeAll(() => {
@@ -49,8 +38,7 @@ afterAll(() => {
 });
 
 function run(args: string[]): { status: number; out: string } {
-  const r = spawnSync("promtool", args, { encoding: "utf8", cwd: dir });
-  return { status: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
+  return runTool("promtool", args, dir);
 }
 
 let fileCounter = 0;
