@@ -194,16 +194,7 @@ export function kubePrometheusStack(cfg: ObserverConfig, ctx: KubePrometheusStac
         dashboards: { extraMounts: [{ name: GRAFANA_TMP_VOLUMES.dashboardsSidecar, mountPath: "/tmp" }] },
         datasources: { extraMounts: [{ name: GRAFANA_TMP_VOLUMES.datasourcesSidecar, mountPath: "/tmp" }] },
       },
-      // Nothing phones home; no helm-test pod (it pulls an extra image).
-      "grafana.ini": {
-        analytics: {
-          reporting_enabled: false,
-          check_for_updates: false,
-          check_for_plugin_updates: false,
-          feedback_links_enabled: false,
-        },
-        news: { news_feed_enabled: false },
-      },
+      // No helm-test pod (it pulls an extra image). Nothing phones home: `grafana.ini` is the Grafana area's.
       testFramework: { enabled: false },
       // Ownership of the volume comes from the pod's fsGroup (472): no root init container (the chart's runs as
       // UID 0 with CHOWN and DAC_OVERRIDE).
