@@ -80,7 +80,6 @@ export function kubePrometheusStack(cfg: ObserverConfig, ctx: KubePrometheusStac
     fullnameOverride: kps,
     crds: { enabled: false },
     ...(m !== undefined ? { global: { imageRegistry: m } } : {}),
-    defaultRules: { labels: { ...RULE_SELECTOR_LABELS } },
 
     prometheusOperator: {
       resources: resources(p, "prometheus-operator/operator"),
@@ -238,6 +237,6 @@ export function kubePrometheusStack(cfg: ObserverConfig, ctx: KubePrometheusStac
   return deepMerge(values, {
     grafana: grafanaValues(cfg),
     alertmanager: alertmanagerValues(cfg),
-    defaultRules: defaultRulesValues(),
+    defaultRules: defaultRulesValues(RULE_SELECTOR_LABELS),
   });
 }
