@@ -23,6 +23,7 @@ import {
   isHttpUrl,
   labelKey,
   labelValue,
+  port,
   promDuration,
 } from "./forms";
 import type { ChartKey } from "./versions";
@@ -140,12 +141,7 @@ export const coreShape = {
   kernels: z
     .strictObject({
       namespace: dnsLabel.optional(),
-      metricsPort: z
-        .number({ error: "expected a port number from 1 to 65535" })
-        .int({ error: "expected a port number from 1 to 65535" })
-        .min(1, { error: "expected a port number from 1 to 65535" })
-        .max(65535, { error: "expected a port number from 1 to 65535" })
-        .optional(),
+      metricsPort: port.optional(),
       path: z
         .string({ error: "expected an HTTP path starting with '/'" })
         .regex(/^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*$/, { error: "expected an HTTP path starting with '/'" })

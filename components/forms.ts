@@ -13,12 +13,13 @@ export interface ConfigProblem {
   readonly message: string;
 }
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** Kubernetes name patterns, for areas that give a field its own message. */
+export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 /** Prometheus duration: one or more `<int><unit>` with unit in y, w, d, h, m, s, ms. */
 const PROM_DURATION = /^(\d+y)?(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\d+ms)?$/;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-const QUALIFIED_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+export const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+export const QUALIFIED_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 
 export const dnsLabel = z
   .string({ error: "expected a DNS-1123 label (lower-case letters, digits and '-', at most 63 characters)" })
@@ -42,6 +43,12 @@ export const labelValue = z
 export const labelKey = z
   .string({ error: "expected a Kubernetes label key such as 'app' or 'example.com/team'" })
   .regex(QUALIFIED_NAME, { error: "expected a Kubernetes label key such as 'app' or 'example.com/team'" });
+
+export const port = z
+  .number({ error: "expected a port number from 1 to 65535" })
+  .int({ error: "expected a port number from 1 to 65535" })
+  .min(1, { error: "expected a port number from 1 to 65535" })
+  .max(65535, { error: "expected a port number from 1 to 65535" });
 
 export const promDuration = z
   .string({ error: "expected a Prometheus duration such as '15d', '12h' or '1w2d'" })

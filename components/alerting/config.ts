@@ -28,7 +28,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { BaseConfig } from "../config";
-import { dnsLabel, durationSeconds, httpUrl, promDuration, secretString, type ConfigProblem } from "../forms";
+import { DNS1123_LABEL, dnsLabel, durationSeconds, httpUrl, promDuration, secretString, type ConfigProblem } from "../forms";
 
 export const SEVERITIES = ["critical", "warning", "info"] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -74,7 +74,7 @@ const RECEIVER_NAME_FORM =
 const receiverName = z
   .string({ error: RECEIVER_NAME_FORM })
   .max(63, { error: RECEIVER_NAME_FORM })
-  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: RECEIVER_NAME_FORM })
+  .regex(DNS1123_LABEL, { error: RECEIVER_NAME_FORM })
   .refine((s) => s !== NULL_RECEIVER, { error: RECEIVER_NAME_FORM });
 
 const bool = z.boolean({ error: "expected true or false" });

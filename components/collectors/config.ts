@@ -14,8 +14,8 @@
  */
 import { z } from "zod";
 import type { BaseConfig, ConfigProblem } from "../config";
+import { DNS1123_LABEL } from "../forms";
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const QUANTITY = /^([0-9]+(\.[0-9]+)?)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
 
 const namespaceName = z

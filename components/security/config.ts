@@ -4,19 +4,9 @@
  */
 import { z } from "zod";
 import type { BaseConfig, ConfigProblem } from "../config";
+import { DNS1123_LABEL, LABEL_VALUE, port, QUALIFIED_NAME } from "../forms";
 
-// Local copies of the forms (components/config.ts imports this file, so importing its values back
-// would be a cycle evaluated before they exist).
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const CIDR = /^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/(3[0-2]|[12]?\d)$|^[0-9a-fA-F:]+:[0-9a-fA-F:]*\/(12[0-8]|1[01]\d|\d?\d)$/;
-
-const port = z
-  .number({ error: "expected a port number from 1 to 65535" })
-  .int({ error: "expected a port number from 1 to 65535" })
-  .min(1, { error: "expected a port number from 1 to 65535" })
-  .max(65535, { error: "expected a port number from 1 to 65535" });
 
 const cidr = z
   .string({ error: "expected a CIDR block such as '10.0.0.0/16' or 'fd00::/8'" })
@@ -36,7 +26,7 @@ export const securityShape = {
             .optional(),
           podSelector: z
             .record(
-              z.string().regex(LABEL_KEY, { error: "expected a Kubernetes label key such as 'app.kubernetes.io/name'" }),
+              z.string().regex(QUALIFIED_NAME, { error: "expected a Kubernetes label key such as 'app.kubernetes.io/name'" }),
               z
                 .string({ error: "expected a Kubernetes label value" })
                 .max(63, { error: "expected a Kubernetes label value of at most 63 characters" })
