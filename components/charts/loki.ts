@@ -46,10 +46,38 @@ function limitsConfig(cfg: ObserverConfig): Record<string, unknown> {
   };
 }
 
+/**
+ * The `loki:` block of both modes; they differ only in the replication factor and the object store
+ * (`filesystem` in dev, `s3` in prod) that the schema and the compactor's delete requests use.
+ */
+function lokiConfig(
+  cfg: ObserverConfig,
+  mode: { replicationFactor: number; objectStore: "filesystem" | "s3"; storage: Record<string, unknown> },
+): Record<string, unknown> {
+  return {
+    podSecurityContext: podSecurity("loki"),
+    containerSecurityContext: restrictedContainerSecurityContext(),
+    auth_enabled: cfg.loki.tenant !== undefined,
+    commonConfig: { replication_factor: mode.replicationFactor },
+    storage: mode.storage,
+    schemaConfig: {
+      configs: [{ from: LOKI_SCHEMA_FROM, store: "tsdb", object_store: mode.objectStore, schema: "v13", index: { prefix: "index_", period: "24h" } }],
+    },
+    limits_config: limitsConfig(cfg),
+    compactor: {
+      working_directory: "/var/loki/compactor",
+      compaction_interval: "10m",
+      retention_enabled: true,
+      retention_delete_delay: "2h",
+      delete_request_store: mode.objectStore,
+    },
+    analytics: { reporting_enabled: false },
+  };
+}
+
 export function loki(cfg: ObserverConfig): Record<string, unknown> {
   const p = cfg.profile;
   const m = mirror(cfg);
-  const multiTenant = cfg.loki.tenant !== undefined;
   const common = {
     fullnameOverride: RELEASES.loki.fullname,
     // Every Loki component (`loki.*SecurityContext`, templates/_pod.tpl) and both memcached caches with their
@@ -73,25 +101,11 @@ export function loki(cfg: ObserverConfig): Record<string, unknown> {
       ...common,
       ...(m !== undefined ? { global: { imageRegistry: m } } : {}),
       deploymentMode: "Monolithic",
-      loki: {
-        podSecurityContext: podSecurity("loki"),
-        containerSecurityContext: restrictedContainerSecurityContext(),
-        auth_enabled: multiTenant,
-        commonConfig: { replication_factor: 1 },
+      loki: lokiConfig(cfg, {
+        replicationFactor: 1,
+        objectStore: "filesystem",
         storage: { type: "filesystem", bucketNames: { ...LOKI_FILESYSTEM_BUCKETS } },
-        schemaConfig: {
-          configs: [{ from: LOKI_SCHEMA_FROM, store: "tsdb", object_store: "filesystem", schema: "v13", index: { prefix: "index_", period: "24h" } }],
-        },
-        limits_config: limitsConfig(cfg),
-        compactor: {
-          working_directory: "/var/loki/compactor",
-          compaction_interval: "10m",
-          retention_enabled: true,
-          retention_delete_delay: "2h",
-          delete_request_store: "filesystem",
-        },
-        analytics: { reporting_enabled: false },
-      },
+      }),
       singleBinary: {
         replicas: replicas(p, "loki/single-binary"),
         resources: resources(p, "loki/single-binary"),
@@ -117,11 +131,9 @@ export function loki(cfg: ObserverConfig): Record<string, unknown> {
     ...common,
     ...(m !== undefined ? { global: { imageRegistry: m } } : {}),
     deploymentMode: "Distributed",
-    loki: {
-      podSecurityContext: podSecurity("loki"),
-      containerSecurityContext: restrictedContainerSecurityContext(),
-      auth_enabled: multiTenant,
-      commonConfig: { replication_factor: 3 },
+    loki: lokiConfig(cfg, {
+      replicationFactor: 3,
+      objectStore: "s3",
       storage: {
         type: "s3",
         bucketNames: { chunks: os.buckets.lokiChunks, ruler: os.buckets.lokiRuler, admin: os.buckets.lokiChunks },
@@ -135,19 +147,7 @@ export function loki(cfg: ObserverConfig): Record<string, unknown> {
           insecure: os.insecure,
         },
       },
-      schemaConfig: {
-        configs: [{ from: LOKI_SCHEMA_FROM, store: "tsdb", object_store: "s3", schema: "v13", index: { prefix: "index_", period: "24h" } }],
-      },
-      limits_config: limitsConfig(cfg),
-      compactor: {
-        working_directory: "/var/loki/compactor",
-        compaction_interval: "10m",
-        retention_enabled: true,
-        retention_delete_delay: "2h",
-        delete_request_store: "s3",
-      },
-      analytics: { reporting_enabled: false },
-    },
+    }),
     singleBinary: { replicas: 0 },
     ingester: {
       ...env,
