@@ -32,7 +32,7 @@ export const DOCKER_CONTAINERS_DIR = "/var/lib/docker/containers";
 export const AGENT_STATE_PATH = "/var/lib/otelcol/agent";
 export const AGENT_STORAGE = "file_storage/agent";
 export const NODE_NAME_ENV = "K8S_NODE_NAME";
-export const AGENT_PROCESSORS = ["memory_limiter", "k8sattributes", "filter/otlp-opt-out", "transform/contract", "batch"] as const;
+export const AGENT_PROCESSORS = ["memory_limiter", "k8s_attributes", "filter/otlp-opt-out", "transform/contract", "batch"] as const;
 
 /**
  * A new record starts with an asctime timestamp (`2024-05-01 12:00:00,123`, also ISO `T`), or with
@@ -55,23 +55,57 @@ export const PYTHON_OTEL_REGEX =
   ".*?trace_id=(?P<trace_id>[0-9a-f]+) span_id=(?P<span_id>[0-9a-f]+) resource\\.service\\.name=(?P<service_name>[^\\s\\]]*)";
 const PY = "attributes.otel_python";
 
+/**
+ * Temporary attribute keying the recombine operators: file AND stream. containerd, CRI-O and Docker
+ * write a container's stdout and stderr into one file, so keyed by file alone a stdout line written
+ * between two lines of a stderr traceback would end it, and the rest of the traceback would be glued
+ * to that stdout line. Removed once the records are whole.
+ */
+export const RECOMBINE_SOURCE = 'attributes["observer.recombine.source"]';
+
 /** filelog operators, in order. */
 export function agentOperators(): JsonObject[] {
   return [
     // containerd, CRI-O and Docker formats (auto-detected); also joins CRI partial (P) lines and sets k8s.* from the path.
     { type: "container", id: "container", add_metadata_from_filepath: true, max_log_size: "1MiB" },
     {
+      type: "add",
+      id: "recombine-source",
+      field: RECOMBINE_SOURCE,
+      value: 'EXPR(attributes["log.file.path"] + " " + (attributes["log.iostream"] ?? ""))',
+    },
+    {
+      // Docker's json-file driver splits lines longer than 16 KiB into entries that do not end in
+      // "\n" (the container parser joins only CRI partial lines); only Docker entries lack `logtag`.
+      type: "recombine",
+      id: "docker-partial",
+      if: "attributes.logtag == nil",
+      combine_field: "body",
+      combine_with: "",
+      is_last_entry: 'body matches "\\\\n$"',
+      source_identifier: RECOMBINE_SOURCE,
+      max_log_size: "1MiB",
+      max_batch_size: 0,
+      max_unmatched_batch_size: 0,
+      force_flush_period: "2s",
+    },
+    // Docker keeps the line's own newline ("\r\n" with a TTY) in `log`: drop it, for every format.
+    { type: "regex_replace", id: "trailing-newline", field: "body", regex: "[\\r\\n]+$", replace_with: "" },
+    {
       type: "recombine",
       id: "multiline",
       combine_field: "body",
       combine_with: "\n",
       is_first_entry: FIRST_LINE_EXPR,
-      source_identifier: 'attributes["log.file.path"]',
+      source_identifier: RECOMBINE_SOURCE,
       max_log_size: "1MiB",
       max_batch_size: 1000,
-      max_unmatched_batch_size: 1,
+      // Unlimited: continuation lines with no first line before them in the batch (an uncaught
+      // exception's traceback after the previous record was flushed by the timer) stay one record.
+      max_unmatched_batch_size: 0,
       force_flush_period: "2s",
     },
+    { type: "remove", id: "recombine-source-cleanup", field: RECOMBINE_SOURCE },
     {
       type: "regex_parser",
       id: "python-otel",
@@ -109,12 +143,15 @@ export function agentOperators(): JsonObject[] {
 export function agentConfig(cfg: ObserverConfig): JsonObject {
   return {
     receivers: {
-      filelog: {
+      file_log: {
         include: [`${POD_LOGS_DIR}/*/*/*.log`],
         // Its own pods: reading the lines about the lines it reads would loop.
         exclude: [`${POD_LOGS_DIR}/${cfg.namespace}_${COLLECTORS.agent}-collector-*_*/*/*.log`],
         include_file_path: true,
         include_file_name: false,
+        // A CRI partial (P) line is cut at a fixed size, wherever that falls: trimming its trailing
+        // blanks would glue two words together when the P lines are joined.
+        preserve_trailing_whitespaces: true,
         // With offsets checkpointed in file_storage, "beginning" only applies to files never seen:
         // a file created while the agent was down is read whole, so nothing is lost.
         start_at: "beginning",
@@ -125,7 +162,7 @@ export function agentConfig(cfg: ObserverConfig): JsonObject {
     },
     processors: {
       memory_limiter: memoryLimiter(),
-      k8sattributes: k8sAttributes({
+      k8s_attributes: k8sAttributes({
         podAssociation: [[{ from: "resource_attribute", name: "k8s.pod.uid" }]],
         nodeFromEnv: NODE_NAME_ENV,
         annotations: [{ tag_name: LOGS_OPT_OUT_ATTRIBUTE, key: LOGS_OPT_OUT_ANNOTATION, from: "pod" }],
@@ -152,7 +189,7 @@ export function agentConfig(cfg: ObserverConfig): JsonObject {
       extensions: ["health_check", AGENT_STORAGE],
       telemetry: selfTelemetry(),
       pipelines: {
-        logs: { receivers: ["filelog"], processors: [...AGENT_PROCESSORS], exporters: ["otlp_http/loki"] },
+        logs: { receivers: ["file_log"], processors: [...AGENT_PROCESSORS], exporters: ["otlp_http/loki"] },
       },
     },
   };

@@ -30,7 +30,7 @@ export const GATEWAY_QUEUE_PATH = "/var/lib/otelcol/queue";
 export const GATEWAY_QUEUE_VOLUME = "queue";
 
 /** Processor order of every gateway pipeline; the metrics pipeline may add the legacy job step before batch. */
-export const GATEWAY_PROCESSORS = ["memory_limiter", "k8sattributes", "transform/contract", "batch"] as const;
+export const GATEWAY_PROCESSORS = ["memory_limiter", "k8s_attributes", "transform/contract", "batch"] as const;
 /** Metrics-only processor giving `job = service.namespace` (config `metrics.jobLabel: legacy`). */
 export const LEGACY_JOB_PROCESSOR = "transform/prometheus-job-legacy";
 
@@ -128,7 +128,7 @@ export function gatewayConfig(cfg: ObserverConfig, opts: GatewayOptions = {}): J
     },
     processors: {
       memory_limiter: memoryLimiter(),
-      k8sattributes: k8sAttributes({
+      k8s_attributes: k8sAttributes({
         podAssociation: [
           [{ from: "resource_attribute", name: "k8s.pod.ip" }],
           [{ from: "resource_attribute", name: "k8s.pod.uid" }],

@@ -50,32 +50,95 @@ describe("log agent spec", () => {
 });
 
 describe("log agent config (golden)", () => {
-  it("filelog: pods' logs, not its own, offsets checkpointed", () => {
-    const { operators, ...filelog } = conf.receivers.filelog;
+  it("file_log: pods' logs, not its own, offsets checkpointed, trailing blanks kept", () => {
+    const { operators, ...filelog } = conf.receivers.file_log;
     expect(filelog).toEqual({
       include: ["/var/log/pods/*/*/*.log"],
       exclude: ["/var/log/pods/datalayer-observer_datalayer-log-agent-collector-*_*/*/*.log"],
       include_file_path: true,
       include_file_name: false,
+      preserve_trailing_whitespaces: true,
       start_at: "beginning",
       storage: "file_storage/agent",
       retry_on_failure: { enabled: true, initial_interval: "1s", max_interval: "30s", max_elapsed_time: "0s" },
     });
     expect(operators).toEqual(agentOperators());
-    expect(operators.map((o: { type: string }) => o.type)).toEqual(["container", "recombine", "regex_parser", "trace_parser", "move", "remove"]);
+    expect(operators.map((o: { id: string }) => o.id)).toEqual([
+      "container",
+      "recombine-source",
+      "docker-partial",
+      "trailing-newline",
+      "multiline",
+      "recombine-source-cleanup",
+      "python-otel",
+      "python-otel-trace",
+      "python-otel-service",
+      "python-otel-cleanup",
+    ]);
+  });
+
+  it("recombines per file AND stream: a stdout line cannot cut a stderr traceback", () => {
+    const op = (id: string) => conf.receivers.file_log.operators.find((o: { id: string }) => o.id === id);
+    expect(op("recombine-source")).toEqual({
+      type: "add",
+      id: "recombine-source",
+      field: 'attributes["observer.recombine.source"]',
+      value: 'EXPR(attributes["log.file.path"] + " " + (attributes["log.iostream"] ?? ""))',
+    });
+    expect(op("docker-partial").source_identifier).toBe('attributes["observer.recombine.source"]');
+    expect(op("multiline").source_identifier).toBe('attributes["observer.recombine.source"]');
+    // The temporary key never leaves the agent.
+    expect(op("recombine-source-cleanup")).toEqual({ type: "remove", id: "recombine-source-cleanup", field: 'attributes["observer.recombine.source"]' });
+  });
+
+  it("multiline: a traceback with no first line before it (timer-flushed batch) stays one record", () => {
+    const multiline = conf.receivers.file_log.operators.find((o: { id: string }) => o.id === "multiline");
+    expect(multiline).toEqual({
+      type: "recombine",
+      id: "multiline",
+      combine_field: "body",
+      combine_with: "\n",
+      is_first_entry: FIRST_LINE_EXPR,
+      source_identifier: 'attributes["observer.recombine.source"]',
+      max_log_size: "1MiB",
+      max_batch_size: 1000,
+      max_unmatched_batch_size: 0,
+      force_flush_period: "2s",
+    });
+  });
+
+  it("Docker: 16 KiB pieces joined (only Docker entries lack logtag), the line's own newline dropped", () => {
+    const ops = conf.receivers.file_log.operators;
+    expect(ops.find((o: { id: string }) => o.id === "docker-partial")).toEqual({
+      type: "recombine",
+      id: "docker-partial",
+      if: "attributes.logtag == nil",
+      combine_field: "body",
+      combine_with: "",
+      is_last_entry: 'body matches "\\\\n$"',
+      source_identifier: 'attributes["observer.recombine.source"]',
+      max_log_size: "1MiB",
+      max_batch_size: 0,
+      max_unmatched_batch_size: 0,
+      force_flush_period: "2s",
+    });
+    const nl = ops.find((o: { id: string }) => o.id === "trailing-newline");
+    expect(nl).toEqual({ type: "regex_replace", id: "trailing-newline", field: "body", regex: "[\\r\\n]+$", replace_with: "" });
+    const re = new RegExp(nl.regex);
+    expect(["a\n", "a\r\n", "a"].map((b) => b.replace(re, ""))).toEqual(["a", "a", "a"]);
   });
 
   it("processors in order, enrichment on its own node, opt-out filter", () => {
     expect(conf.service.pipelines).toEqual({
       logs: {
-        receivers: ["filelog"],
-        processors: ["memory_limiter", "k8sattributes", "filter/otlp-opt-out", "transform/contract", "batch"],
+        receivers: ["file_log"],
+        processors: ["memory_limiter", "k8s_attributes", "filter/otlp-opt-out", "transform/contract", "batch"],
         exporters: ["otlp_http/loki"],
       },
     });
-    expect(conf.processors.k8sattributes.filter).toEqual({ node_from_env_var: "K8S_NODE_NAME" });
-    expect(conf.processors.k8sattributes.pod_association).toEqual([{ sources: [{ from: "resource_attribute", name: "k8s.pod.uid" }] }]);
-    expect(conf.processors.k8sattributes.extract.annotations).toEqual([
+    expect(conf.processors.k8s_attributes.filter).toEqual({ node_from_env_var: "K8S_NODE_NAME" });
+    expect(conf.processors.k8s_attributes.pod_association).toEqual([{ sources: [{ from: "resource_attribute", name: "k8s.pod.uid" }] }]);
+    expect(conf.processors.k8s_attributes.extract.annotations).toEqual([
       { tag_name: "observer.logs.source", key: "observer.datalayer.io/logs", from: "pod" },
     ]);
     expect(conf.processors["filter/otlp-opt-out"]).toEqual({
@@ -122,7 +185,7 @@ describe("OpenTelemetry Python log lines", () => {
   it("parses the no-span form (ids 0, which the trace parser skips)", () => {
     const g = re.exec("2024-05-01 12:00:00,123 INFO [x] [a.py:1] [trace_id=0 span_id=0 resource.service.name=iam trace_sampled=False] - hi")?.groups;
     expect(g).toEqual({ level: "INFO", trace_id: "0", span_id: "0", service_name: "iam" });
-    expect(agentOperators()[3]!["if"]).toBe(
+    expect(agentOperators().find((o) => o["id"] === "python-otel-trace")!["if"]).toBe(
       'attributes.otel_python != nil and attributes.otel_python.trace_id != nil and attributes.otel_python.trace_id != "0" and attributes.otel_python.span_id != "0"',
     );
   });

@@ -124,7 +124,7 @@ function throughGateway(signal: "traces" | "metrics" | "logs", sdk: Attrs): Attr
   const pipeline = gw.service.pipelines[signal];
   let attrs = { ...sdk };
   for (const p of pipeline.processors as string[]) {
-    if (p === "k8sattributes") attrs = applyK8sAttributes(gw.processors[p], attrs);
+    if (p === "k8s_attributes") attrs = applyK8sAttributes(gw.processors[p], attrs);
     if (p === "transform/contract") {
       const key = { traces: "trace_statements", metrics: "metric_statements", logs: "log_statements" }[signal];
       attrs = run(gw.processors[p][key], attrs);
@@ -144,7 +144,7 @@ function throughAgent(fromLine: string | undefined): Attrs {
   };
   if (fromLine !== undefined) attrs["service.name"] = fromLine;
   for (const p of ag.service.pipelines.logs.processors as string[]) {
-    if (p === "k8sattributes") attrs = applyK8sAttributes(ag.processors[p], attrs);
+    if (p === "k8s_attributes") attrs = applyK8sAttributes(ag.processors[p], attrs);
     if (p === "transform/contract") attrs = run(ag.processors[p].log_statements, attrs);
   }
   return attrs;

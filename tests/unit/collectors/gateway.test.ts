@@ -55,7 +55,7 @@ describe("gateway (dev golden)", () => {
         receivers: { otlp: { protocols: { grpc: { endpoint: "0.0.0.0:4317" }, http: { endpoint: "0.0.0.0:4318" } } } },
         processors: {
           memory_limiter: { check_interval: "1s", limit_percentage: 80, spike_limit_percentage: 20 },
-          k8sattributes: {
+          k8s_attributes: {
             auth_type: "serviceAccount",
             passthrough: false,
             extract: {
@@ -92,9 +92,9 @@ describe("gateway (dev golden)", () => {
             logs: { level: "info", encoding: "json" },
           },
           pipelines: {
-            traces: { receivers: ["otlp"], processors: ["memory_limiter", "k8sattributes", "transform/contract", "batch"], exporters: ["otlp_grpc/tempo"] },
-            metrics: { receivers: ["otlp"], processors: ["memory_limiter", "k8sattributes", "transform/contract", "batch"], exporters: ["otlp_http/prometheus"] },
-            logs: { receivers: ["otlp"], processors: ["memory_limiter", "k8sattributes", "transform/contract", "batch"], exporters: ["otlp_http/loki"] },
+            traces: { receivers: ["otlp"], processors: ["memory_limiter", "k8s_attributes", "transform/contract", "batch"], exporters: ["otlp_grpc/tempo"] },
+            metrics: { receivers: ["otlp"], processors: ["memory_limiter", "k8s_attributes", "transform/contract", "batch"], exporters: ["otlp_http/prometheus"] },
+            logs: { receivers: ["otlp"], processors: ["memory_limiter", "k8s_attributes", "transform/contract", "batch"], exporters: ["otlp_http/loki"] },
           },
         },
       },
@@ -189,12 +189,12 @@ describe("metrics.jobLabel", () => {
     const c = gatewayConfig(devConfig({ metrics: { jobLabel: "legacy" } })) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(c.service.pipelines.metrics.processors).toEqual([
       "memory_limiter",
-      "k8sattributes",
+      "k8s_attributes",
       "transform/contract",
       "transform/prometheus-job-legacy",
       "batch",
     ]);
-    expect(c.service.pipelines.traces.processors).toEqual(["memory_limiter", "k8sattributes", "transform/contract", "batch"]);
+    expect(c.service.pipelines.traces.processors).toEqual(["memory_limiter", "k8s_attributes", "transform/contract", "batch"]);
     expect(c.processors["transform/prometheus-job-legacy"]).toEqual(legacyJobTransform());
     expect(legacyJobTransform()).toEqual({
       error_mode: "ignore",

@@ -3,8 +3,11 @@
  * (../shared/reference/collector/otelcol-contrib/manifest.yaml, v0.158.0).
  *
  * The manifest lists Go modules, not component types, so the mapping type → module is kept here,
- * each type as declared in that module's metadata.yaml at v0.158.0 (e.g. the core OTLP exporters
- * are `otlp_grpc`/`otlp_http` since their rename; `otlp`/`otlphttp` are deprecated aliases).
+ * each type as declared in that module's metadata.yaml at v0.158.0 (`type:`, not `deprecated_type:`):
+ * the core OTLP exporters are `otlp_grpc`/`otlp_http` (`otlp`/`otlphttp` are deprecated aliases),
+ * the filelog receiver is `file_log` and the k8sattributes processor `k8s_attributes` (`filelog` and
+ * `k8sattributes` still load, with a deprecation warning at every start). A config using an alias
+ * fails here, since only the real types are mapped.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -19,12 +22,12 @@ type Kind = "receivers" | "processors" | "exporters" | "extensions" | "connector
 const MODULES: Record<Kind, Record<string, string>> = {
   receivers: {
     otlp: "go.opentelemetry.io/collector/receiver/otlpreceiver",
-    filelog: "github.com/open-telemetry/opentelemetry-collector-contrib/receiver/filelogreceiver",
+    file_log: "github.com/open-telemetry/opentelemetry-collector-contrib/receiver/filelogreceiver",
   },
   processors: {
     memory_limiter: "go.opentelemetry.io/collector/processor/memorylimiterprocessor",
     batch: "go.opentelemetry.io/collector/processor/batchprocessor",
-    k8sattributes: "github.com/open-telemetry/opentelemetry-collector-contrib/processor/k8sattributesprocessor",
+    k8s_attributes: "github.com/open-telemetry/opentelemetry-collector-contrib/processor/k8sattributesprocessor",
     transform: "github.com/open-telemetry/opentelemetry-collector-contrib/processor/transformprocessor",
     filter: "github.com/open-telemetry/opentelemetry-collector-contrib/processor/filterprocessor",
   },
