@@ -90,3 +90,21 @@ it("the mapping itself names modules the manifest has (a renamed module fails he
     for (const mod of Object.values(MODULES[kind])) expect([mod, present.has(`${mod} v0.158.0`)]).toEqual([mod, true]);
   }
 });
+
+it("the tool tests' collector (tests/tools/otelcol-builder.yaml) is built from the contrib 0.158.0 modules, with every one the configs use", () => {
+  const builder = parse(fs.readFileSync(path.resolve(__dirname, "../../tools/otelcol-builder.yaml"), "utf8")) as Record<string, { gomod: string }[]> & {
+    dist: { version: string };
+  };
+  expect(builder.dist.version).toBe("0.158.0");
+  for (const kind of Object.keys(MODULES) as Kind[]) {
+    const present = manifestModules(kind);
+    const built = (builder[kind] ?? []).map((c) => c.gomod);
+    // Same module, same version as the image.
+    for (const mod of built) expect([kind, mod, present.has(mod)]).toEqual([kind, mod, true]);
+    for (const mod of Object.values(MODULES[kind])) expect([kind, mod, built.includes(`${mod} v0.158.0`)]).toEqual([kind, mod, true]);
+  }
+  // Beyond what the configs use, only the exporter the functional test writes to.
+  expect(builder.exporters.map((c) => c.gomod).filter((m) => !Object.values(MODULES.exporters).some((x) => m.startsWith(`${x} `)))).toEqual([
+    "github.com/open-telemetry/opentelemetry-collector-contrib/exporter/fileexporter v0.158.0",
+  ]);
+});
