@@ -26,7 +26,6 @@ import { Collectors } from "./collectors";
 import { Alerting } from "./alerting";
 import { chartValues } from "./charts";
 import { RULE_SELECTOR_LABELS } from "./charts/kube-prometheus-stack";
-import { prometheusOperatorCrds } from "./charts/prometheus-operator-crds";
 import {
   GRAFANA_ADMIN_KEYS,
   GRAFANA_ADMIN_SECRET,
@@ -114,27 +113,6 @@ export class Observer extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    // ---- Stage 1: Prometheus Operator CRDs ------------------------------------------------------
-    const crds: pulumi.Resource[] =
-      cfg.crds.prometheus === "managed"
-        ? [
-            new k8s.helm.v3.Release(
-              `${name}-prometheus-operator-crds`,
-              releaseArgs("prometheusOperatorCrds", RELEASES.prometheusOperatorCrds.name, cfg, prometheusOperatorCrds(cfg)),
-              {
-                parent: this,
-                dependsOn: [namespace],
-                // Deleting a CRD deletes every object of that kind in the cluster: keep them in prod.
-                retainOnDelete: prod,
-                ...(args.hooks?.beforeCreateCrds ? { hooks: { beforeCreate: [args.hooks.beforeCreateCrds] } } : {}),
-              },
-            ),
-          ]
-        : // External: installed by someone else; reading each one fails the preview if it is missing.
-          REQUIRED_PROMETHEUS_CRDS.map((crd) =>
-            k8s.apiextensions.v1.CustomResourceDefinition.get(`${name}-crd-${crd.split(".")[0]}`, crd, { parent: this }),
-          );
-
     // ---- Credentials: Kubernetes Secrets, created before the releases that read them ----------
     const password = new random.RandomPassword(
       `${name}-grafana-admin-password`,
@@ -169,6 +147,30 @@ export class Observer extends pulumi.ComponentResource {
     /** Prometheus' remote-write credentials. */
     const remoteWriteSecret = secret("remote-write", REMOTE_WRITE_SECRET, remoteWriteSecretData(cfg));
 
+    // Every release's values (pure builders, components/charts/).
+    const values = chartValues(cfg, { grafanaAdminChecksum: adminChecksum });
+
+    // ---- Stage 1: Prometheus Operator CRDs ------------------------------------------------------
+    const crds: pulumi.Resource[] =
+      values.prometheusOperatorCrds !== undefined
+        ? [
+            new k8s.helm.v3.Release(
+              `${name}-prometheus-operator-crds`,
+              releaseArgs("prometheusOperatorCrds", RELEASES.prometheusOperatorCrds.name, cfg, values.prometheusOperatorCrds),
+              {
+                parent: this,
+                dependsOn: [namespace],
+                // Deleting a CRD deletes every object of that kind in the cluster: keep them in prod.
+                retainOnDelete: prod,
+                ...(args.hooks?.beforeCreateCrds ? { hooks: { beforeCreate: [args.hooks.beforeCreateCrds] } } : {}),
+              },
+            ),
+          ]
+        : // External: installed by someone else; reading each one fails the preview if it is missing.
+          REQUIRED_PROMETHEUS_CRDS.map((crd) =>
+            k8s.apiextensions.v1.CustomResourceDefinition.get(`${name}-crd-${crd.split(".")[0]}`, crd, { parent: this }),
+          );
+
     // Alerting: its receivers Secret must exist before Alertmanager starts (kube-prometheus-stack waits
     // for it), while its PrometheusRules need kube-prometheus-stack: the release is handed over as a promise.
     let kubePrometheusStackCreated!: (r: pulumi.Resource) => void;
@@ -186,7 +188,6 @@ export class Observer extends pulumi.ComponentResource {
     );
 
     // ---- Stage 2: the four releases, in parallel, each depending on stage 1 (and its Secrets) only
-    const values = chartValues(cfg, { grafanaAdminChecksum: adminChecksum });
     const stage2 = [namespace, ...crds];
     const kubePrometheusStack = new k8s.helm.v3.Release(
       `${name}-kube-prometheus-stack`,
