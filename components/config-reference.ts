@@ -6,6 +6,7 @@
  */
 import type { z } from "zod";
 import { configSchema } from "./config";
+import { unwrapSchema } from "./forms";
 
 export interface KeyDoc {
   /** What the key does and the form it takes. */
@@ -116,28 +117,16 @@ export const KEY_DOCS: Readonly<Record<string, KeyDoc>> = {
   storageClassName: { description: "StorageClass of every volume the charts create.", default: "the cluster default" },
 };
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnySchema = any;
-
-function unwrap(s: AnySchema): AnySchema {
-  let cur = s;
-  for (;;) {
-    const t = cur?.def?.type;
-    if (t === "optional" || t === "default" || t === "nullable" || t === "prefault" || t === "readonly") cur = cur.def.innerType;
-    else if (t === "pipe") cur = cur.def.in;
-    else return cur;
-  }
-}
 
 /** Every documented key path of the schema, in schema order. */
 export function schemaKeyPaths(schema: z.ZodType = configSchema, prefix = ""): string[] {
-  const s = unwrap(schema);
+  const s = unwrapSchema(schema);
   const type: string = s?.def?.type;
   if (type === "object") {
     return Object.entries(s.shape as Record<string, z.ZodType>).flatMap(([k, v]) => schemaKeyPaths(v, prefix ? `${prefix}.${k}` : k));
   }
   if (type === "array") {
-    const el = unwrap(s.def.element);
+    const el = unwrapSchema(s.def.element);
     return el?.def?.type === "object" ? [prefix, ...schemaKeyPaths(el, `${prefix}[]`)] : [prefix];
   }
   return [prefix];

@@ -25,6 +25,7 @@ import {
   labelValue,
   port,
   promDuration,
+  unwrapSchema,
 } from "./forms";
 import type { ChartKey } from "./versions";
 import { collectorsShape, resolveCollectors, type CollectorsConfig } from "./collectors/config";
@@ -491,15 +492,7 @@ function knownKeysAt(path: readonly PropertyKey[]): string[] {
 /** A schema, unwrapped, and each option of a union (a receiver is one of several object shapes). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function expand(schema: any): any[] {
-  const s = unwrap(schema);
+  const s = unwrapSchema(schema);
   return s?.def?.type === "union" ? (s.def.options as unknown[]).flatMap(expand) : [s];
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function unwrap(schema: any): any {
-  let s = schema;
-  while (s && (s.def?.type === "optional" || s.def?.type === "default" || s.def?.type === "pipe")) {
-    s = s.def.type === "pipe" ? s.def.in : s.def.innerType;
-  }
-  return s;
-}

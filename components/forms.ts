@@ -86,3 +86,18 @@ export function durationSeconds(d: string): number {
   for (const m of d.matchAll(/(\d+)(ms|y|w|d|h|m|s)/g)) total += Number(m[1]) * UNITS[m[2]!]!;
   return total;
 }
+
+/**
+ * The schema under its wrappers (optional, default, nullable, prefault, readonly, catch, and the
+ * input side of a pipe such as a secret's transform): what config walkers descend into.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function unwrapSchema(schema: any): any {
+  let cur = schema;
+  for (;;) {
+    const t = cur?.def?.type;
+    if (t === "optional" || t === "default" || t === "nullable" || t === "prefault" || t === "readonly" || t === "catch") cur = cur.def.innerType;
+    else if (t === "pipe") cur = cur.def.in;
+    else return cur;
+  }
+}

@@ -3,6 +3,7 @@
  * config tests cover each key (including keys areas add later) without a hand-written list.
  */
 import type { z } from "zod";
+import { unwrapSchema } from "../../components/forms";
 
 export interface Leaf {
   /** Key path segments; numbers are array indexes. */
@@ -13,18 +14,6 @@ export interface Leaf {
   wrong: unknown;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnySchema = any;
-
-function unwrap(s: AnySchema): AnySchema {
-  let cur = s;
-  for (;;) {
-    const t = cur?.def?.type;
-    if (t === "optional" || t === "default" || t === "nullable" || t === "prefault" || t === "readonly" || t === "catch") cur = cur.def.innerType;
-    else if (t === "pipe") cur = cur.def.in;
-    else return cur;
-  }
-}
 
 const WRONG: Record<string, unknown> = {
   string: 12345,
@@ -41,7 +30,7 @@ const WRONG: Record<string, unknown> = {
 
 /** Every leaf of `schema` (objects and arrays are descended into; array elements at index 0). */
 export function schemaLeaves(schema: z.ZodType, prefix: (string | number)[] = []): Leaf[] {
-  const s = unwrap(schema);
+  const s = unwrapSchema(schema);
   const t: string = s?.def?.type;
   if (t === "object") {
     const out: Leaf[] = [];
@@ -49,7 +38,7 @@ export function schemaLeaves(schema: z.ZodType, prefix: (string | number)[] = []
     return out;
   }
   if (t === "array") {
-    const el = unwrap(s.def.element);
+    const el = unwrapSchema(s.def.element);
     const elType: string = el?.def?.type;
     // The list itself with a wrong type, then its element's leaves.
     const self: Leaf = { path: prefix, kind: "array", wrong: WRONG.array };
