@@ -23,6 +23,10 @@ checkStateSafety(pulumi.getStack(), process.env);
  */
 const kubernetes = new k8s.Provider("kubernetes", {
   enableServerSideApply: true,
+  // Our Secrets and ConfigMaps have fixed names that workloads mount: change them in place (the mounts and
+  // Alertmanager's config reloader pick the change up) instead of the default delete-and-recreate.
+  enableSecretMutable: true,
+  enableConfigMapMutable: true,
   ...(config.kubeContext !== undefined ? { context: config.kubeContext } : {}),
 });
 

@@ -78,6 +78,9 @@ describe.each(["dev", "prod"] as const)("%s profile", (profile) => {
     const providers = byType(res(), "pulumi:providers:kubernetes");
     expect(providers.map((p) => p.name)).toEqual(["kubernetes"]);
     expect(providers[0]!.inputs.enableServerSideApply).toBe("true");
+    // Fixed-name Secrets and ConfigMaps are updated in place, never replaced (a replace deletes what pods mount).
+    expect(providers[0]!.inputs.enableSecretMutable).toBe("true");
+    expect(providers[0]!.inputs.enableConfigMapMutable).toBe("true");
     const root = one(res(), "observer:index:Observer", "observer");
     const idx = indexByUrn(res());
     for (const r of res()) {
@@ -92,6 +95,17 @@ describe.each(["dev", "prod"] as const)("%s profile", (profile) => {
         expect(r.provider).toContain("pulumi:providers:kubernetes::kubernetes::");
       }
     }
+  });
+
+  test("no Secret or ConfigMap carries an empty data map (pulumi-kubernetes#3538 diffs it on every up and replaces the object)", () => {
+    const empty = res()
+      .filter((r) => r.type === "kubernetes:core/v1:Secret" || r.type === "kubernetes:core/v1:ConfigMap")
+      .flatMap((r) =>
+        (["data", "stringData", "binaryData"] as const)
+          .filter((k) => k in r.inputs && (r.inputs[k] === null || Object.keys(r.inputs[k] as object).length === 0))
+          .map((k) => `${r.name}.${k}`),
+      );
+    expect(empty).toEqual([]);
   });
 
   test("lifecycle hooks: CRD pre-flight, operator and per-CR finalizer cleanup", () => {
