@@ -15,13 +15,7 @@
  * Delete hooks only run with `pulumi destroy --run-program` (what `npm run destroy` does).
  */
 import * as pulumi from "@pulumi/pulumi";
-import {
-  crTargetFromResource,
-  stripFinalizersIfOperatorDown,
-  stripOwnedOpenTelemetryFinalizers,
-  type Logger,
-  type OperatorRef,
-} from "./finalizers";
+import { cleanUpBeforeDelete, cleanUpOwnedBeforeOperatorDelete, crTargetFromResource, type Logger, type OperatorRef } from "./finalizers";
 import type { KubeApi } from "./kube-api";
 import { runPrometheusCrdPreflight, type CrdRelease } from "./preflight";
 import { createKubeApi, type KubeTarget } from "./client";
@@ -50,6 +44,8 @@ export interface FinalizerHookOptions extends LifecycleHookOptions {
   readonly operator: OperatorRef;
   /** Value of our stack label (`stackLabelValue(...)` from components/labels.ts). */
   readonly stackLabel: string;
+  /** How long a ready operator gets to remove its own finalizer. @default DEFAULT_OPERATOR_GRACE_MS (./finalizers.ts) */
+  readonly operatorGraceMs?: number;
 }
 
 function lazyApi(opts: LifecycleHookOptions): () => Promise<KubeApi> {
@@ -59,23 +55,28 @@ function lazyApi(opts: LifecycleHookOptions): () => Promise<KubeApi> {
 
 const pulumiLogger: Logger = { info: (m) => void pulumi.log.info(m) };
 
-/** The callback of `beforeDeleteCR`: strips the CR's finalizers when the operator is not ready. */
+/** The callback of `beforeDeleteCR`: makes sure the CR's delete cannot hang on the operator's finalizer (./finalizers.ts). */
 export function beforeDeleteCrCallback(opts: FinalizerHookOptions): pulumi.ResourceHookFunction {
   const api = lazyApi(opts);
   const logger = opts.logger ?? pulumiLogger;
   return async (args) => {
     const target = crTargetFromResource(args.oldOutputs) ?? crTargetFromResource(args.oldInputs);
     if (!target) return; // not an OpenTelemetry CR: nothing to do
-    await stripFinalizersIfOperatorDown(await api(), target, { operator: opts.operator, logger, stackLabel: opts.stackLabel });
+    await cleanUpBeforeDelete(await api(), target, {
+      operator: opts.operator,
+      logger,
+      stackLabel: opts.stackLabel,
+      ...(opts.operatorGraceMs !== undefined ? { graceMs: opts.operatorGraceMs } : {}),
+    });
   };
 }
 
-/** The callback of `beforeDeleteOperator`: strips the finalizers of every OpenTelemetry CR of this stack still present. */
+/** The callback of `beforeDeleteOperator`: when the operator is not ready, removes its finalizers from every CR of this stack still present. */
 export function beforeDeleteOperatorCallback(opts: FinalizerHookOptions): pulumi.ResourceHookFunction {
   const api = lazyApi(opts);
   const logger = opts.logger ?? pulumiLogger;
   return async () => {
-    await stripOwnedOpenTelemetryFinalizers(await api(), { stackLabel: opts.stackLabel, logger });
+    await cleanUpOwnedBeforeOperatorDelete(await api(), { stackLabel: opts.stackLabel, operator: opts.operator, logger });
   };
 }
 
