@@ -10,7 +10,7 @@ import { Observer } from "./components/observer";
 import { accessInfo } from "./components/outputs";
 import { RELEASES } from "./components/endpoints";
 import { stackLabelValue } from "./components/labels";
-import { createCrdPreflightHook, createFinalizerHooks } from "./components/lifecycle/hooks";
+import { createCrdPreflightHook, createFinalizerHooks, createInstallPreflightHook } from "./components/lifecycle/hooks";
 
 const config = loadConfig();
 checkStateSafety(pulumi.getStack(), process.env);
@@ -50,6 +50,7 @@ const observer = new Observer(
     config,
     stack,
     hooks: {
+      beforeCreateNamespace: createInstallPreflightHook({ kube, namespace: config.namespace }),
       beforeDeleteOpenTelemetryCR: finalizerHooks.beforeDeleteCR,
       beforeDeleteOperator: finalizerHooks.beforeDeleteOperator,
       ...(config.crds.prometheus === "managed"

@@ -49,6 +49,8 @@ export const REQUIRED_PROMETHEUS_CRDS = [
 
 /** Hooks built by index.ts (they need the live runtime); optional so tests can omit them. */
 export interface ObserverHooks {
+  /** Runs before the namespace (the first object) is created: refuses a second Observer on the cluster. */
+  readonly beforeCreateNamespace?: pulumi.ResourceHook;
   /** Runs before the Prometheus CRD release is created: refuses CRDs owned by someone else. */
   readonly beforeCreateCrds?: pulumi.ResourceHook;
   /** Runs before each OpenTelemetry CR is deleted. */
@@ -98,7 +100,11 @@ export class Observer extends pulumi.ComponentResource {
     const namespace = new k8s.core.v1.Namespace(
       `${name}-namespace`,
       { metadata: { name: cfg.namespace, labels } },
-      { parent: this, retainOnDelete: prod },
+      {
+        parent: this,
+        retainOnDelete: prod,
+        ...(args.hooks?.beforeCreateNamespace ? { hooks: { beforeCreate: [args.hooks.beforeCreateNamespace] } } : {}),
+      },
     );
 
     // NetworkPolicies first: default deny plus the flows the stack needs (README, "Network policies").
@@ -240,7 +246,8 @@ export class Observer extends pulumi.ComponentResource {
       .filter((ns) => ns !== cfg.namespace)
       .map(
         (ns) =>
-          new k8s.core.v1.Namespace(`${name}-namespace-${ns}`, { metadata: { name: ns } }, { parent: this, retainOnDelete: true }),
+          // After ours: its beforeCreate hook (one Observer per cluster) runs before anything is created.
+          new k8s.core.v1.Namespace(`${name}-namespace-${ns}`, { metadata: { name: ns } }, { parent: this, retainOnDelete: true, dependsOn: [namespace] }),
       );
     new Collectors(
       `${name}-collectors`,

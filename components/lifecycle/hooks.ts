@@ -12,12 +12,14 @@
  * - `beforeDeleteOperator` → `hooks.beforeDelete` of the opentelemetry-operator Helm Release.
  * - `createCrdPreflightHook` → `hooks.beforeCreate` of the prometheus-operator-crds Helm Release
  *                            (only when `crds.prometheus` is `managed`).
+ * - `createInstallPreflightHook` → `hooks.beforeCreate` of the namespace: one Observer per cluster.
  * Delete hooks only run with `pulumi destroy --run-program` (what `npm run destroy` does).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { cleanUpBeforeDelete, cleanUpOwnedBeforeOperatorDelete, crTargetFromResource, type Logger, type OperatorRef } from "./finalizers";
 import type { KubeApi } from "./kube-api";
 import { runPrometheusCrdPreflight, type CrdRelease } from "./preflight";
+import { runInstallConflictPreflight } from "./install-conflicts";
 import { createKubeApi, type KubeTarget } from "./client";
 
 /** Stable hook names (the engine keys hooks by name; they appear in `pulumi` output). */
@@ -25,6 +27,7 @@ export const HOOK_NAMES = {
   crFinalizers: "observer-otel-cr-finalizers",
   operatorFinalizers: "observer-otel-operator-finalizers",
   crdPreflight: "observer-prometheus-crds-preflight",
+  installPreflight: "observer-install-conflicts-preflight",
 } as const;
 
 export interface LifecycleHookOptions {
@@ -116,4 +119,25 @@ export function crdPreflightCallback(opts: CrdPreflightHookOptions): pulumi.Reso
  */
 export function createCrdPreflightHook(opts: CrdPreflightHookOptions): pulumi.ResourceHook {
   return new pulumi.ResourceHook(HOOK_NAMES.crdPreflight, crdPreflightCallback(opts), { onDryRun: true });
+}
+
+export interface InstallPreflightHookOptions extends LifecycleHookOptions {
+  /** `observer:namespace`: where this install's releases live. */
+  readonly namespace: string;
+}
+
+/** The callback of the install pre-flight: throws one message naming every cluster-wide object owned elsewhere. */
+export function installPreflightCallback(opts: InstallPreflightHookOptions): pulumi.ResourceHookFunction {
+  const api = lazyApi(opts);
+  return async () => {
+    await runInstallConflictPreflight(await api(), opts.namespace);
+  };
+}
+
+/**
+ * `beforeCreate` hook for the namespace, the first object Observer creates: refuses a second Observer on the
+ * cluster (./install-conflicts.ts) before anything exists. Runs on preview too.
+ */
+export function createInstallPreflightHook(opts: InstallPreflightHookOptions): pulumi.ResourceHook {
+  return new pulumi.ResourceHook(HOOK_NAMES.installPreflight, installPreflightCallback(opts), { onDryRun: true });
 }

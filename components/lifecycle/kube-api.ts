@@ -56,6 +56,8 @@ export interface KubeApi {
   deleteCustomObject(ref: CustomResourceRef, namespace: string, name: string, preconditions: { uid?: string }): Promise<KubeObject | null>;
   /** Applies a JSON merge patch (RFC 7386) to a Namespace (labels only, here). `null` when it does not exist. */
   mergePatchNamespace(name: string, patch: object): Promise<KubeObject | null>;
+  /** Reads any object by its API path (`/apis/<group>/<version>/<plural>/<name>`); `null` when it does not exist. */
+  getObject(apiPath: string): Promise<KubeObject | null>;
   /** Reads an apps/v1 Deployment; `null` when it does not exist. */
   getDeployment(namespace: string, name: string): Promise<KubeObject | null>;
   /**
@@ -166,6 +168,9 @@ export function createKubeApiOverTransport(transport: Transport): KubeApi {
         { method: "PATCH", path: `/api/v1/namespaces/${encodeURIComponent(name)}`, body: patch, contentType: MERGE_PATCH },
         true,
       )) as KubeObject | null;
+    },
+    async getObject(apiPath) {
+      return (await send({ method: "GET", path: apiPath }, true)) as KubeObject | null;
     },
     async getDeployment(namespace, name) {
       const path = `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/deployments/${encodeURIComponent(name)}`;

@@ -108,13 +108,19 @@ describe.each(["dev", "prod"] as const)("%s profile", (profile) => {
     expect(empty).toEqual([]);
   });
 
-  test("lifecycle hooks: CRD pre-flight, operator and per-CR finalizer cleanup", () => {
+  test("the namespace, whose beforeCreate hook refuses a second Observer, comes before every other Kubernetes object", () => {
+    const first = res().filter((r) => r.custom && r.type.startsWith("kubernetes:") && r.name !== "observer-namespace" && r.readId === undefined && !closure(res(), r).has("observer-namespace"));
+    expect(first.map((r) => r.name)).toEqual([]);
+  });
+
+  test("lifecycle hooks: install and CRD pre-flights, operator and per-CR finalizer cleanup", () => {
+    expect(one(res(), "kubernetes:core/v1:Namespace", "observer-namespace").options.hooks).toEqual({ beforeCreate: ["observer-install-conflicts-preflight"] });
     expect(one(res(), RELEASE, "observer-prometheus-operator-crds").options.hooks).toEqual({ beforeCreate: ["observer-prometheus-crds-preflight"] });
     expect(one(res(), RELEASE, "observer-opentelemetry-operator").options.hooks).toEqual({ beforeDelete: ["observer-otel-operator-finalizers"] });
     const otel = res().filter((r) => r.type.startsWith("kubernetes:opentelemetry.io/"));
     for (const cr of otel) expect([cr.name, cr.options.hooks]).toEqual([cr.name, { beforeDelete: ["observer-otel-cr-finalizers"] }]);
     const others = res().filter((r) => !r.type.startsWith("kubernetes:opentelemetry.io/") && Object.keys(r.options.hooks).length > 0);
-    expect(others.map((r) => r.name).sort()).toEqual(["observer-opentelemetry-operator", "observer-prometheus-operator-crds"]);
+    expect(others.map((r) => r.name).sort()).toEqual(["observer-namespace", "observer-opentelemetry-operator", "observer-prometheus-operator-crds"]);
   });
 
   test("NetworkPolicies: default deny first, every policy in our namespace, after the namespace", () => {

@@ -73,7 +73,8 @@ const provider: Provider = {
     return { changes: changed.length > 0, replaces: changed, deleteBeforeReplace: false };
   },
   async create(urn, inputs) {
-    if (!urn.endsWith(`::${urn.split("::").pop()}`) || !urn.includes(`::${TYPE}::`)) {
+    // urn:pulumi:<stack>::<project>::<parent types $-joined>$<type>::<name>
+    if (urn.split("::")[2]?.split("$").pop() !== TYPE) {
       throw new Error(`the lane's random provider double implements only ${TYPE}, not ${urn}`);
     }
     const result = generatePassword(inputs as PasswordInputs);

@@ -51,6 +51,8 @@ export class FakeApiServer {
   ignoreSelectors = false;
   /** When set, every request to a path starting with this prefix answers 500. */
   failPrefix: string | undefined;
+  /** Any other object, by its exact API path (GET only). */
+  readonly byPath = new Map<string, KubeObject>();
   /** Namespaces by name (labels only). */
   readonly namespaces = new Map<string, KubeObject>();
   /**
@@ -130,6 +132,7 @@ export class FakeApiServer {
     if (this.failPrefix !== undefined && p.startsWith(this.failPrefix)) {
       return [500, status(500, "InternalError", "etcd is on fire")];
     }
+    if (req.method === "GET" && this.byPath.has(p)) return [200, structuredClone(this.byPath.get(p))];
     let m = /^\/apis\/apps\/v1\/namespaces\/([^/]+)\/deployments\/([^/]+)$/.exec(p);
     if (m && req.method === "GET") {
       const d = this.deployments.get(`${m[1]}/${m[2]}`);

@@ -110,6 +110,7 @@ describe("hook factories under mocks", () => {
       crFinalizers: "observer-otel-cr-finalizers",
       operatorFinalizers: "observer-otel-operator-finalizers",
       crdPreflight: "observer-prometheus-crds-preflight",
+      installPreflight: "observer-install-conflicts-preflight",
     });
     expect(hooks.beforeDeleteCR.opts).toEqual({ ignoreErrors: true });
     expect(hooks.beforeDeleteOperator.opts).toEqual({ ignoreErrors: true });
