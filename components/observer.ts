@@ -21,6 +21,7 @@ import { commonLabels } from "./labels";
 import { kernelsPodMonitor } from "./monitors";
 import { releaseArgs } from "./release";
 import { NetworkPolicies } from "./security/network-policies-component";
+import { objectStorageEgress } from "./security/network-policies";
 import { Dashboards } from "./grafana";
 import { Collectors } from "./collectors";
 import { Alerting } from "./alerting";
@@ -271,14 +272,4 @@ export class Observer extends pulumi.ComponentResource {
       grafanaAdminPassword: this.grafanaAdminPassword,
     });
   }
-}
-
-/**
- * Egress Loki and Tempo need to reach object storage. Its address is a host name, so the
- * destination is any IP on the endpoint's port (443, or 80 for plain HTTP, unless the endpoint
- * names one); narrow it with a CNI that filters by FQDN if you need to.
- */
-export function objectStorageEgress(os: { endpoint: string; insecure: boolean }): { cidrs: string[]; ports: number[] } {
-  const port = /:(\d{1,5})\/?$/.exec(os.endpoint)?.[1];
-  return { cidrs: ["0.0.0.0/0", "::/0"], ports: [port ? Number(port) : os.insecure ? 80 : 443] };
 }

@@ -17,6 +17,7 @@ export const securityShape = {
   networkPolicy: z
     .strictObject({
       enabled: z.boolean({ error: "expected true or false" }).optional(),
+      cni: z.enum(["generic", "cilium"], { error: "expected 'generic' or 'cilium'" }).optional(),
       ingressController: z
         .strictObject({
           namespace: z
@@ -50,6 +51,13 @@ export const securityShape = {
 export interface NetworkPolicyConfig {
   /** Create the default-deny policy and the allow-list. @default true */
   enabled: boolean;
+  /**
+   * `generic`: only networking.k8s.io/v1 NetworkPolicies, written so that every CNI enforces them alike (the API
+   * server is matched by port, not by address). `cilium`: the flows that involve the API server (or other
+   * non-pod peers) become CiliumNetworkPolicies naming Cilium's entities (`kube-apiserver`, `host`,
+   * `remote-node`), which is narrower; it needs Cilium's CRDs. @default "generic"
+   */
+  cni: "generic" | "cilium";
   /** Where the ingress controller that serves Grafana runs. */
   ingressController: {
     /** @default "ingress-nginx" */
@@ -59,7 +67,9 @@ export interface NetworkPolicyConfig {
   };
   /**
    * Where the Kubernetes API server is, seen from pods after Service translation (its endpoint IPs
-   * and port), for egress to it and ingress from it to the admission webhooks.
+   * and port), for egress to it and ingress from it to the admission webhooks. A `/0` block means any
+   * address: the rules then name only the ports (matched on every CNI); narrower blocks become `ipBlock`s,
+   * which Cilium never matches for the nodes the API server runs on (use `cni: cilium` there).
    */
   apiServer: {
     /** @default ["0.0.0.0/0", "::/0"] (any address: narrow to your control plane's when you know it) */
@@ -92,9 +102,18 @@ export function resolveSecurity(raw: RawSecurity, _base: BaseConfig, problems: C
   if (new Set(ports).size !== ports.length) {
     problems.push({ path: "observer:networkPolicy.apiServer.ports", message: "expected each port once" });
   }
+  const cni = np?.cni ?? "generic";
+  if (cni === "cilium" && np?.apiServer?.cidrs !== undefined) {
+    problems.push({
+      path: "observer:networkPolicy.apiServer.cidrs",
+      message:
+        "not used with observer:networkPolicy.cni=cilium (the policies select the API server by Cilium's kube-apiserver, host and remote-node entities, which CIDRs never match there); remove it",
+    });
+  }
   return {
     networkPolicy: {
       enabled: np?.enabled ?? true,
+      cni,
       ingressController: {
         namespace: np?.ingressController?.namespace ?? SECURITY_DEFAULTS.ingressControllerNamespace,
         podSelector: { ...(np?.ingressController?.podSelector ?? {}) },
