@@ -62,9 +62,10 @@ export class NetworkPolicies extends pulumi.ComponentResource {
         { parent: this, dependsOn: args.dependsOn ?? [] },
       );
     }
+    // A flow may have both kinds under one name (e.g. an ingress controller's pods and its Cilium entities).
     for (const p of cilium) {
       new k8s.apiextensions.CustomResource(
-        `${name}-${p.metadata.name}`,
+        `${name}-cilium-${p.metadata.name}`,
         { apiVersion: p.apiVersion, kind: p.kind, metadata: p.metadata, spec: p.spec },
         { parent: this, dependsOn: args.dependsOn ?? [] },
       );

@@ -36,7 +36,7 @@
  * the README documents. Everything here is correct either way.
  */
 import { collectorInstanceLabel, COLLECTORS, PORTS, RELEASES } from "../endpoints";
-import type { NetworkPolicyConfig } from "./config";
+import type { IngressControllerSource, NetworkPolicyConfig } from "./config";
 
 // ---------------------------------------------------------------------------------------------
 // Plain NetworkPolicy shapes (networking.k8s.io/v1), no Pulumi types: tests build and read them.
@@ -348,6 +348,23 @@ export function apiServerRule(config: NetworkPolicyConfig, ports: PolicyPort[]):
   return { peers: config.apiServer.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports };
 }
 
+/**
+ * The ingress rules admitting the ingress controller's connections on `ports`: its pods (in its namespace, or any),
+ * the addresses it connects from (ports only when one is a `/0`), and its Cilium entities (a CiliumNetworkPolicy).
+ */
+export function ingressSourceRules(source: IngressControllerSource, ports: PolicyPort[]): PolicyRule[] {
+  const rules: PolicyRule[] = [];
+  if (source.pods) {
+    const namespaceSelector: LabelSelector = source.pods.namespace !== undefined ? { matchLabels: { "kubernetes.io/metadata.name": source.pods.namespace } } : {};
+    rules.push({ peers: [{ namespaceSelector, podSelector: structuredClone(source.pods.selector) }], ports });
+  }
+  if (source.cidrs) {
+    rules.push(source.cidrs.some(isAnyAddress) ? { ports } : { peers: source.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports });
+  }
+  if (source.entities) rules.push({ entities: [...source.entities], ports });
+  return rules;
+}
+
 /** Every flow the stack needs, in README order. Pure. */
 export function networkFlows(inputs: FlowInputs): NetworkFlow[] {
   const w = workloads(inputs.namespace);
@@ -395,19 +412,16 @@ export function networkFlows(inputs: FlowInputs): NetworkFlow[] {
       egress: [apiServerRule(config, apiPorts)],
     });
   }
-  if (inputs.grafanaIngress) {
-    const peer: PolicyPeer = {
-      namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": config.ingressController.namespace } },
-      podSelector: { matchLabels: { ...config.ingressController.podSelector } },
-    };
+  const source = config.ingressController;
+  if (inputs.grafanaIngress && source !== undefined) {
     flows.push({
       id: "ingress-controller-to-grafana",
-      from: `ingress controller (namespace ${config.ingressController.namespace})`,
+      from: source.description,
       to: w.grafana.title,
       ports: `${POD_PORTS.grafana}/TCP`,
       why: "users reach Grafana at <runUrl>/grafana",
       podSelector: w.grafana.selector,
-      ingress: [{ peers: [peer], ports: tcp(POD_PORTS.grafana) }],
+      ingress: ingressSourceRules(source, tcp(POD_PORTS.grafana)),
     });
   }
   flows.push(
@@ -612,9 +626,15 @@ function kebab(s: string): string {
   return s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
-/** Whether a flow is written as a CiliumNetworkPolicy (its rules name Cilium entities). */
+/** Whether a flow has rules naming Cilium entities (written as a CiliumNetworkPolicy of the same name). */
 export function isCiliumFlow(f: NetworkFlow): boolean {
   return [...(f.ingress ?? []), ...(f.egress ?? [])].some((r) => r.entities !== undefined);
+}
+
+/** A flow's rules of one kind: those for a NetworkPolicy (no entities) or for a CiliumNetworkPolicy (entities). */
+function rulesOf(rules: PolicyRule[] | undefined, cilium: boolean): PolicyRule[] | undefined {
+  const out = (rules ?? []).filter((r) => (r.entities !== undefined) === cilium);
+  return out.length > 0 ? out : undefined;
 }
 
 function peersOut(rule: PolicyRule): { peers?: PolicyPeer[]; ports?: PolicyPort[] } {
@@ -643,8 +663,11 @@ export function buildNetworkPolicies(inputs: FlowInputs & { labels: Record<strin
       spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
     },
   ];
-  for (const f of networkFlows(inputs)) {
-    if (isCiliumFlow(f)) continue;
+  for (const flow of networkFlows(inputs)) {
+    const ingress = rulesOf(flow.ingress, false);
+    const egress = rulesOf(flow.egress, false);
+    if (!ingress && !egress) continue; // every rule names Cilium entities: a CiliumNetworkPolicy only
+    const f = { ...flow, ingress, egress };
     const policyTypes: ("Ingress" | "Egress")[] = [];
     if (f.ingress) policyTypes.push("Ingress");
     if (f.egress) policyTypes.push("Egress");
@@ -682,32 +705,37 @@ const ciliumPorts = (ports: PolicyPort[] | undefined): { toPorts?: CiliumPortRul
 
 function entitiesOf(f: NetworkFlow, r: PolicyRule): CiliumEntity[] {
   if (r.entities === undefined || r.peers !== undefined) {
-    throw new Error(`flow ${f.id}: a CiliumNetworkPolicy flow must name entities (and no NetworkPolicy peer) in every rule`);
+    throw new Error(`flow ${f.id}: a rule names either Cilium entities or NetworkPolicy peers, not both`);
   }
   return [...r.entities];
 }
 
 /**
- * The CiliumNetworkPolicies of our namespace (`networkPolicy.cni: cilium`): one per flow whose rules name Cilium
- * entities, with the flow's name, pods and ports. Empty otherwise, and when `config.enabled` is false. Pure.
- * The default deny stays a NetworkPolicy (Cilium enforces both kinds together: a pod selected by either is in
- * default deny, and a rule of either kind allows).
+ * The CiliumNetworkPolicies of our namespace (`networkPolicy.cni: cilium`): one per flow with rules that name Cilium
+ * entities, holding those rules, with the flow's name, pods and ports (a flow's other rules stay in the NetworkPolicy
+ * of the same name). Empty otherwise, and when `config.enabled` is false. Pure. The default deny stays a
+ * NetworkPolicy (Cilium enforces both kinds together: a pod selected by either is in default deny, and a rule of
+ * either kind allows).
  */
 export function buildCiliumNetworkPolicies(inputs: FlowInputs & { labels: Record<string, string> }): CiliumNetworkPolicyObject[] {
   if (!inputs.config.enabled) return [];
   return networkFlows(inputs)
     .filter(isCiliumFlow)
-    .map((f) => ({
-      apiVersion: "cilium.io/v2" as const,
-      kind: "CiliumNetworkPolicy" as const,
-      metadata: { name: `${ALLOW_PREFIX}${f.id}`, namespace: inputs.namespace, labels: { ...inputs.labels } },
-      spec: {
-        description: `${f.from} → ${f.to} (${f.ports}): ${f.why}`,
-        endpointSelector: structuredClone(f.podSelector),
-        ...(f.ingress ? { ingress: f.ingress.map((r) => ({ fromEntities: entitiesOf(f, r), ...ciliumPorts(r.ports) })) } : {}),
-        ...(f.egress ? { egress: f.egress.map((r) => ({ toEntities: entitiesOf(f, r), ...ciliumPorts(r.ports) })) } : {}),
-      },
-    }));
+    .map((f) => {
+      const ingress = rulesOf(f.ingress, true);
+      const egress = rulesOf(f.egress, true);
+      return {
+        apiVersion: "cilium.io/v2" as const,
+        kind: "CiliumNetworkPolicy" as const,
+        metadata: { name: `${ALLOW_PREFIX}${f.id}`, namespace: inputs.namespace, labels: { ...inputs.labels } },
+        spec: {
+          description: `${f.from} → ${f.to} (${f.ports}): ${f.why}`,
+          endpointSelector: structuredClone(f.podSelector),
+          ...(ingress ? { ingress: ingress.map((r) => ({ fromEntities: entitiesOf(f, r), ...ciliumPorts(r.ports) })) } : {}),
+          ...(egress ? { egress: egress.map((r) => ({ toEntities: entitiesOf(f, r), ...ciliumPorts(r.ports) })) } : {}),
+        },
+      };
+    });
 }
 
 /** The README's flows table (Markdown), generated from {@link networkFlows}. */

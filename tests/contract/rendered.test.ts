@@ -223,7 +223,7 @@ function policiesFor(cfg: ObserverConfig): Policies {
   return { networkPolicies: buildNetworkPolicies(inputs), ciliumPolicies: buildCiliumNetworkPolicies(inputs) };
 }
 
-/** `raw` with `networkPolicy.<key>` set (other networkPolicy keys kept). */
+/** `raw` with `networkPolicy.<key>` set (other networkPolicy keys kept; a key set to undefined removed). */
 function withNetworkPolicy(raw: Readonly<Record<string, unknown>>, np: Record<string, unknown>): Record<string, unknown> {
   const copy = JSON.parse(JSON.stringify(raw)) as Record<string, unknown>;
   return { ...copy, networkPolicy: { ...((copy.networkPolicy as Record<string, unknown> | undefined) ?? {}), ...np } };
@@ -233,15 +233,102 @@ function withNetworkPolicy(raw: Readonly<Record<string, unknown>>, np: Record<st
  * The (config, CNI) pairs: the default config on a reference CNI and on Cilium, and `networkPolicy.cni: cilium`
  * on Cilium (its CiliumNetworkPolicies exist only there).
  */
-function policySets(raw: Readonly<Record<string, unknown>>): PolicySet[] {
-  const generic = policiesFor(parseConfig(JSON.parse(JSON.stringify(raw)) as Record<string, unknown>));
-  const cilium = policiesFor(parseConfig(withNetworkPolicy(raw, { cni: "cilium" })));
-  return [
-    { label: "cni=generic on a reference CNI", model: "reference", policies: generic },
-    { label: "cni=generic on Cilium", model: "cilium", policies: generic },
-    { label: "cni=cilium on Cilium", model: "cilium", policies: cilium },
-  ];
+function policySets(raw: Readonly<Record<string, unknown>>, only?: "generic" | "cilium"): PolicySet[] {
+  const sets: PolicySet[] = [];
+  if (only !== "cilium") {
+    const generic = policiesFor(parseConfig(withNetworkPolicy(raw, { cni: "generic" })));
+    sets.push({ label: "cni=generic on a reference CNI", model: "reference", policies: generic }, { label: "cni=generic on Cilium", model: "cilium", policies: generic });
+  }
+  if (only !== "generic") sets.push({ label: "cni=cilium on Cilium", model: "cilium", policies: policiesFor(parseConfig(withNetworkPolicy(raw, { cni: "cilium" }))) });
+  return sets;
 }
+
+/**
+ * Ingress controllers as they really run, and the config that declares (or derives) them. Pod labels are the
+ * controllers' charts' (kubernetes/ingress-nginx `ingress-nginx.selectorLabels` + `component: controller`, with the
+ * chart name RKE2 packages it under; traefik/traefik-helm-chart as k3s installs it in kube-system with its release
+ * `traefik-kube-system`); load balancers connect from their own addresses (GKE's front ends in 130.211.0.0/22 and
+ * 35.191.0.0/16; an ALB's interfaces in the VPC); a host-network controller from the nodes; Cilium's Ingress with
+ * its `ingress` identity.
+ */
+interface IngressSetup {
+  name: string;
+  className?: string;
+  networkPolicy?: Record<string, unknown>;
+  cni?: "generic" | "cilium";
+  models: CniModel[];
+  sources: Endpointish[];
+}
+const INGRESS_SETUPS: IngressSetup[] = [
+  {
+    name: "ingress-nginx in its own namespace (class nginx)",
+    className: "nginx",
+    models: ["reference", "cilium"],
+    sources: [{ id: "ingress-nginx/controller", namespace: "ingress-nginx", labels: { "app.kubernetes.io/name": "ingress-nginx", "app.kubernetes.io/instance": "ingress-nginx", "app.kubernetes.io/component": "controller" }, containers: [] }],
+  },
+  {
+    name: "RKE2's rke2-ingress-nginx in kube-system (class nginx)",
+    className: "nginx",
+    models: ["reference", "cilium"],
+    sources: [{ id: "kube-system/rke2-ingress-nginx-controller", namespace: "kube-system", labels: { "app.kubernetes.io/name": "rke2-ingress-nginx", "app.kubernetes.io/instance": "rke2-ingress-nginx", "app.kubernetes.io/component": "controller" }, containers: [] }],
+  },
+  {
+    name: "k3s's Traefik in kube-system (class traefik)",
+    className: "traefik",
+    models: ["reference", "cilium"],
+    sources: [{ id: "kube-system/traefik", namespace: "kube-system", labels: { "app.kubernetes.io/name": "traefik", "app.kubernetes.io/instance": "traefik-kube-system" }, containers: [] }],
+  },
+  {
+    name: "a controller declared by namespace and labels",
+    networkPolicy: { ingressController: { namespace: "edge", podSelector: { app: "haproxy-ingress" } } },
+    models: ["reference", "cilium"],
+    sources: [{ id: "edge/haproxy-ingress", namespace: "edge", labels: { app: "haproxy-ingress" }, containers: [] }],
+  },
+  {
+    name: "GKE container-native load balancing (class gce)",
+    className: "gce",
+    models: ["reference", "cilium"],
+    sources: [
+      { kind: "external", id: "Google front end 35.191.7.8", ip: "35.191.7.8" },
+      { kind: "external", id: "Google health checker 130.211.1.2", ip: "130.211.1.2" },
+    ],
+  },
+  {
+    name: "AWS ALB in IP mode (class alb, the VPC's CIDR)",
+    className: "alb",
+    networkPolicy: { ingressController: { cidrs: ["10.0.0.0/16"] } },
+    models: ["reference", "cilium"],
+    sources: [{ kind: "external", id: "ALB interface 10.0.12.34", ip: "10.0.12.34" }],
+  },
+  {
+    name: "a controller on the host network, by the nodes' CIDR (CNIs that match nodes by address)",
+    networkPolicy: { ingressController: { hostNetwork: true, cidrs: ["172.18.0.0/16"] } },
+    cni: "generic",
+    models: ["reference"],
+    sources: [
+      { kind: "node", id: "controller on this node", ip: "172.18.0.5", local: true },
+      { kind: "node", id: "controller on another node", ip: "172.18.0.6", local: false },
+    ],
+  },
+  {
+    name: "a controller on the host network, on Cilium (cni: cilium)",
+    networkPolicy: { cni: "cilium", ingressController: { hostNetwork: true } },
+    cni: "cilium",
+    models: ["cilium"],
+    sources: [
+      { kind: "node", id: "controller on this node", ip: "172.18.0.5", local: true },
+      { kind: "node", id: "controller on another node", ip: "172.18.0.6", local: false },
+    ],
+  },
+  {
+    name: "Cilium's Ingress (class cilium, cni: cilium)",
+    className: "cilium",
+    networkPolicy: { cni: "cilium" },
+    cni: "cilium",
+    models: ["cilium"],
+    sources: [{ kind: "cilium-ingress", id: "cilium ingress proxy", ip: "10.244.1.7" }],
+  },
+];
 
 function world(v: VariantName): World {
   const cfg = config(v);
@@ -557,17 +644,39 @@ describe.each(VARIANTS)("%s", (v) => {
       for (const e of [ep.gatewayGrpc, ep.gatewayHttp]) for (const b of resolved(w, e.service, e.port)) expectFlow(w, kernel, b.pod, b.port);
     });
 
-    it("Grafana reaches every datasource, and the ingress controller reaches Grafana when the ingress is on", () => {
+    it("Grafana reaches every datasource", () => {
       const grafana = w.pods.find((p) => p.id === `Deployment/${RELEASES.grafana.fullname}`)!;
       for (const ds of datasourceList(w.cfg)) {
         const hp = hostPort(ds.url);
         expect(hp.namespace).toBe(w.cfg.namespace);
         for (const b of resolved(w, hp.service, hp.port)) expectFlow(w, grafana, b.pod, b.port);
       }
-      const ingresses = Object.values(w.f.ingresses);
-      expect(ingresses.length).toBe(w.cfg.grafana.ingress.enabled ? 1 : 0);
-      const controller: Pod = { id: "ingress-controller", namespace: w.cfg.networkPolicy.ingressController.namespace, labels: { ...w.cfg.networkPolicy.ingressController.podSelector, any: "x" }, containers: [] };
-      for (const ing of ingresses) for (const r of ing.rules) for (const b of resolved(w, r.service, r.port)) expectFlow(w, controller, b.pod, b.port);
+      expect(Object.values(w.f.ingresses).length).toBe(w.cfg.grafana.ingress.enabled ? 1 : 0);
+    });
+
+    // The rendered Ingress's backends (Service → Grafana's pods and container port) must admit each controller, as
+    // its own chart labels its pods or as the network sees its connections, and nothing else.
+    // Only the variants with the ingress on (runUrl set) render an Ingress; dev's has none (checked above).
+    if (w.cfg.grafana.ingress.enabled) it.each(INGRESS_SETUPS.map((c) => [c.name, c] as const))("the ingress controller reaches Grafana: %s", (_name, setup) => {
+      const raw = JSON.parse(JSON.stringify(VARIANT_RAW[v])) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+      raw.networkPolicy = setup.networkPolicy;
+      raw.grafana = { ...(raw.grafana ?? {}), ingress: { ...(raw.grafana?.ingress ?? {}), ...(setup.className ? { className: setup.className } : {}) } };
+      const sets = policySets(raw, setup.cni).filter((s) => setup.models.includes(s.model));
+      expect(sets.length).toBeGreaterThan(0);
+      const bystander: Pod = { id: "default/curious-pod", namespace: "default", labels: { "app.kubernetes.io/name": "curious" }, containers: [] };
+      const blocked: string[] = [];
+      const admitted: string[] = [];
+      for (const ing of Object.values(w.f.ingresses)) {
+        for (const r of ing.rules) {
+          for (const b of resolved(w, r.service, r.port)) {
+            for (const src of setup.sources) for (const s of blockedUnder(sets, w.cfg.namespace, src, b.pod, b.port)) blocked.push(`${src.id} → ${b.pod.id}:${b.port}: ${s}`);
+            const through = sets.filter((s) => !blockedUnder([s], w.cfg.namespace, bystander, b.pod, b.port).length).map((s) => s.label);
+            admitted.push(...through);
+          }
+        }
+      }
+      expect(blocked).toEqual([]);
+      expect(admitted).toEqual([]);
     });
 
     it("Tempo's metrics generator remote-writes to every Prometheus replica", () => {

@@ -12,7 +12,7 @@
  *   never the local node (`host`), other nodes (`remote-node`), pods on the host network, or the API server when it
  *   runs on the nodes (`kube-apiserver` on top of host/remote-node), unless the agent runs with
  *   `policy-cidr-match-mode: nodes` (cilium/cilium#14724, the default being off). Entities select identities:
- *   `host`, `remote-node`, `kube-apiserver`, `world`, `cluster`, `all`.
+ *   `host`, `remote-node`, `kube-apiserver`, `world`, `cluster`, `all`, and `ingress` (Cilium's own Ingress proxy).
  *
  * An endpoint's traffic is denied in a direction when at least one policy selects it for that direction and no
  * rule of any selecting policy allows the peer and port (the two kinds are additive on Cilium). Policies apply to
@@ -47,7 +47,13 @@ export interface ExternalEndpoint {
   readonly ip: string;
   readonly apiServer?: boolean;
 }
-export type Endpoint = PodEndpoint | NodeEndpoint | ExternalEndpoint;
+/** Cilium's own Ingress (its Envoy): connects to backends with Cilium's reserved `ingress` identity. */
+export interface CiliumIngressEndpoint {
+  readonly kind: "cilium-ingress";
+  readonly id: string;
+  readonly ip: string;
+}
+export type Endpoint = PodEndpoint | NodeEndpoint | ExternalEndpoint | CiliumIngressEndpoint;
 
 export interface Policies {
   readonly networkPolicies: readonly NetworkPolicyObject[];
@@ -90,7 +96,7 @@ const NAMESPACE_LABEL = "kubernetes.io/metadata.name";
 function npPeerMatches(model: CniModel, peer: PolicyPeer, policyNs: string, other: Endpoint): boolean {
   if (peer.ipBlock) {
     if (other.kind === "pod") return false;
-    if (model === "cilium" && other.kind === "node") return false; // CIDR rules select `world` only
+    if (model === "cilium" && other.kind !== "external") return false; // CIDR rules select `world` only
     return ipInCidr(other.ip, peer.ipBlock.cidr);
   }
   if (other.kind !== "pod") return false; // selectors never select nodes, host-network pods or addresses
@@ -108,12 +114,14 @@ function entityMatches(entity: string, other: Endpoint): boolean {
       return other.kind === "external";
     case "cluster":
       return other.kind !== "external";
+    case "ingress":
+      return other.kind === "cilium-ingress";
     case "host":
       return other.kind === "node" && other.local;
     case "remote-node":
       return other.kind === "node" && !other.local;
     case "kube-apiserver":
-      return other.kind !== "pod" && other.apiServer === true;
+      return (other.kind === "node" || other.kind === "external") && other.apiServer === true;
     default:
       return false;
   }

@@ -20,12 +20,13 @@ import {
   type FlowInputs,
   type NetworkPolicyObject,
 } from "../../../components/security/network-policies";
-import { resolveSecurity } from "../../../components/security/config";
+import { INGRESS_CLASSES, resolveSecurity } from "../../../components/security/config";
 import { ciliumNetworkPolicyProblems } from "../../helpers/cilium-schema";
 import type { BaseConfig, ConfigProblem } from "../../../components/config";
 
 const NS = "datalayer-observer";
-const cfg = (raw: Record<string, unknown> = {}): ObserverConfig => parseConfig({ runUrl: "https://run.example.com", ...raw });
+/** A config with the Grafana ingress on, served by ingress-nginx (class nginx) unless `raw` says otherwise. */
+const cfg = (raw: Record<string, unknown> = {}): ObserverConfig => parseConfig({ runUrl: "https://run.example.com", grafana: { ingress: { className: "nginx" } }, ...raw });
 
 function inputs(c: ObserverConfig, extra: Partial<FlowInputs> = {}): FlowInputs & { labels: Record<string, string> } {
   return { namespace: c.namespace, config: c.networkPolicy, grafanaIngress: c.grafana.ingress.enabled, labels: { a: "b" }, ...extra };
@@ -41,26 +42,77 @@ function policy(list: NetworkPolicyObject[], id: string): NetworkPolicyObject {
 const API_FLOWS = (list: { metadata: { name: string } }[]) => list.map((p) => p.metadata.name).filter((n) => n.includes("apiserver"));
 
 describe("config", () => {
-  test("defaults: on, generic CNI, ingress-nginx namespace, any API server address on 443/6443", () => {
+  test("defaults: on, generic CNI, any API server address on 443/6443, the ingress controller derived from the class", () => {
     expect(cfg().networkPolicy).toEqual({
       enabled: true,
       cni: "generic",
-      ingressController: { namespace: "ingress-nginx", podSelector: {} },
+      ingressController: { origin: "ingress class nginx", description: `${INGRESS_CLASSES.nginx!.controller} (ingress class nginx)`, ...INGRESS_CLASSES.nginx!.source },
       apiServer: { cidrs: ["0.0.0.0/0", "::/0"], ports: [443, 6443] },
     });
+    // No ingress, nothing to admit.
+    expect(parseConfig({}).networkPolicy.ingressController).toBeUndefined();
   });
 
-  test("overrides", () => {
+  test("overrides; a declared source wins over the class", () => {
     const c = cfg({
       networkPolicy: { enabled: false, ingressController: { namespace: "traefik", podSelector: { "app.kubernetes.io/name": "traefik" } }, apiServer: { cidrs: ["10.0.0.1/32"], ports: [6443] } },
     });
     expect(c.networkPolicy).toEqual({
       enabled: false,
       cni: "generic",
-      ingressController: { namespace: "traefik", podSelector: { "app.kubernetes.io/name": "traefik" } },
+      ingressController: {
+        origin: "observer:networkPolicy.ingressController",
+        description: "ingress controller: pods app.kubernetes.io/name=traefik in namespace traefik",
+        pods: { namespace: "traefik", selector: { matchLabels: { "app.kubernetes.io/name": "traefik" } } },
+      },
       apiServer: { cidrs: ["10.0.0.1/32"], ports: [6443] },
     });
     expect(cfg({ networkPolicy: { cni: "cilium" } }).networkPolicy.cni).toBe("cilium");
+  });
+
+  test("every class with a derivable source derives it; declared CIDRs and host network are kept", () => {
+    for (const [name, known] of Object.entries(INGRESS_CLASSES)) {
+      if (!known.source) continue;
+      const c = cfg({ grafana: { ingress: { className: name } }, ...(known.ciliumOnly ? { networkPolicy: { cni: "cilium" } } : {}) });
+      expect(c.networkPolicy.ingressController).toEqual({ origin: `ingress class ${name}`, description: `${known.controller} (ingress class ${name})`, ...known.source });
+    }
+    expect(cfg({ grafana: { ingress: { className: "alb" } }, networkPolicy: { ingressController: { cidrs: ["10.0.0.0/16"] } } }).networkPolicy.ingressController).toEqual({
+      origin: "observer:networkPolicy.ingressController",
+      description: "ingress controller: 10.0.0.0/16",
+      cidrs: ["10.0.0.0/16"],
+    });
+    expect(cfg({ networkPolicy: { cni: "cilium", ingressController: { hostNetwork: true } } }).networkPolicy.ingressController).toEqual({
+      origin: "observer:networkPolicy.ingressController",
+      description: "ingress controller: the nodes (host network)",
+      entities: ["host", "remote-node"],
+    });
+  });
+
+  test("an ingress whose source is neither declared nor derivable is rejected, saying what to set", () => {
+    const message = (raw: Record<string, unknown>) => {
+      try {
+        parseConfig({ runUrl: "https://run.example.com", ...raw });
+      } catch (e) {
+        return (e as Error).message;
+      }
+      throw new Error("accepted");
+    };
+    const noClass = message({});
+    expect(noClass).toContain("observer:networkPolicy.ingressController: the Grafana ingress is on (observer:runUrl is set) but nothing says where its controller's traffic comes from");
+    for (const words of ["observer:grafana.ingress.className to one of nginx, traefik, gce, cilium (with observer:networkPolicy.cni=cilium)", ".namespace and/or .podSelector", ".cidrs", ".hostNetwork", "observer:grafana.ingress.enabled=false"]) {
+      expect(noClass).toContain(words);
+    }
+    expect(message({ grafana: { ingress: { className: "haproxy" } } })).toContain("Observer does not know where ingress class haproxy connects from: set observer:grafana.ingress.className");
+    expect(message({ grafana: { ingress: { className: "alb" } } })).toContain("ingress class alb (AWS Load Balancer Controller): the ALB connects from its own addresses in the VPC");
+    expect(message({ grafana: { ingress: { className: "alb" } } })).toContain("set observer:networkPolicy.ingressController.cidrs");
+    expect(message({ grafana: { ingress: { className: "cilium" } } })).toContain("set observer:networkPolicy.cni to cilium");
+    expect(message({ networkPolicy: { ingressController: { hostNetwork: true } } })).toContain(
+      "observer:networkPolicy.ingressController.hostNetwork: a controller on the host network connects from the nodes' addresses: set observer:networkPolicy.ingressController.cidrs",
+    );
+    expect(message({ networkPolicy: { cni: "cilium", ingressController: { hostNetwork: true, namespace: "x" } } })).toContain("remove .namespace and .podSelector");
+    // Not needed: policies off, or the ingress off.
+    expect(() => parseConfig({ runUrl: "https://run.example.com", networkPolicy: { enabled: false } })).not.toThrow();
+    expect(() => parseConfig({ runUrl: "https://run.example.com", grafana: { ingress: { enabled: false } } })).not.toThrow();
   });
 
   test.each([
@@ -68,6 +120,9 @@ describe("config", () => {
     [{ cni: "calico" }, "observer:networkPolicy.cni", "expected 'generic' or 'cilium'"],
     [{ ingressController: { namespace: "Ingress_Nginx" } }, "observer:networkPolicy.ingressController.namespace", "DNS-1123 label"],
     [{ ingressController: { podSelector: { app: "a b" } } }, "observer:networkPolicy.ingressController.podSelector.app", "label value"],
+    [{ ingressController: { cidrs: ["10.0.0.0"] } }, "observer:networkPolicy.ingressController.cidrs[0]", "CIDR block"],
+    [{ ingressController: { cidrs: [] } }, "observer:networkPolicy.ingressController.cidrs", "at least one CIDR block"],
+    [{ ingressController: { hostNetwork: "yes" } }, "observer:networkPolicy.ingressController.hostNetwork", "expected true or false"],
     [{ apiServer: { cidrs: ["10.0.0.1"] } }, "observer:networkPolicy.apiServer.cidrs[0]", "CIDR block"],
     [{ apiServer: { ports: [0] } }, "observer:networkPolicy.apiServer.ports[0]", "port number"],
     [{ apiServer: { ports: [] } }, "observer:networkPolicy.apiServer.ports", "at least one port"],
@@ -196,6 +251,47 @@ describe("cni: cilium", () => {
   });
 });
 
+describe("the ingress controller as a peer of Grafana", () => {
+  const grafanaRules = (raw: Record<string, unknown>) => {
+    const c = cfg(raw);
+    return {
+      np: buildNetworkPolicies(inputs(c)).find((p) => p.metadata.name === `${ALLOW_PREFIX}ingress-controller-to-grafana`),
+      cnp: buildCiliumNetworkPolicies(inputs(c)).find((p) => p.metadata.name === `${ALLOW_PREFIX}ingress-controller-to-grafana`),
+    };
+  };
+  const grafanaPort = () => policy(build(), "ingress-controller-to-grafana").spec.ingress![0]!.ports!;
+
+  test("pods: in their namespace when one is declared, in any namespace when derived from the class", () => {
+    const declared = grafanaRules({ networkPolicy: { ingressController: { namespace: "edge", podSelector: { app: "haproxy" } } } }).np!;
+    expect(declared.spec.ingress).toEqual([{ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "edge" } }, podSelector: { matchLabels: { app: "haproxy" } } }], ports: grafanaPort() }]);
+    const derived = grafanaRules({ grafana: { ingress: { className: "traefik" } } }).np!;
+    expect(derived.spec.ingress).toEqual([{ from: [{ namespaceSelector: {}, podSelector: INGRESS_CLASSES.traefik!.source!.pods!.selector }], ports: grafanaPort() }]);
+    expect(derived.spec.podSelector).toEqual(declared.spec.podSelector);
+  });
+
+  test("addresses: ipBlocks, or ports only when one is a /0", () => {
+    expect(grafanaRules({ networkPolicy: { ingressController: { cidrs: ["10.0.0.0/16", "fd00::/8"] } } }).np!.spec.ingress).toEqual([
+      { from: [{ ipBlock: { cidr: "10.0.0.0/16" } }, { ipBlock: { cidr: "fd00::/8" } }], ports: grafanaPort() },
+    ]);
+    expect(grafanaRules({ networkPolicy: { ingressController: { cidrs: ["0.0.0.0/0"] } } }).np!.spec.ingress).toEqual([{ ports: grafanaPort() }]);
+  });
+
+  test("Cilium entities go to a CiliumNetworkPolicy of the same name, other sources stay in the NetworkPolicy", () => {
+    const hostOnly = grafanaRules({ networkPolicy: { cni: "cilium", ingressController: { hostNetwork: true } } });
+    expect(hostOnly.np).toBeUndefined();
+    expect(hostOnly.cnp!.spec.ingress).toEqual([{ fromEntities: ["host", "remote-node"], toPorts: [{ ports: grafanaPort().map((p) => ({ port: String(p.port), protocol: p.protocol })) }] }]);
+    const both = grafanaRules({ networkPolicy: { cni: "cilium", ingressController: { hostNetwork: true, cidrs: ["10.0.0.0/16"] } } });
+    expect(both.np!.spec.ingress).toEqual([{ from: [{ ipBlock: { cidr: "10.0.0.0/16" } }], ports: grafanaPort() }]);
+    expect(both.cnp!.spec.ingress).toEqual(hostOnly.cnp!.spec.ingress);
+    expect(grafanaRules({ grafana: { ingress: { className: "cilium" } }, networkPolicy: { cni: "cilium" } }).cnp!.spec.ingress![0]!.fromEntities).toEqual(["ingress"]);
+  });
+
+  test("no ingress-controller flow when the Grafana ingress is off", () => {
+    const c = parseConfig({});
+    expect(buildNetworkPolicies(inputs(c)).map((p) => p.metadata.name)).not.toContain("observer-allow-ingress-controller-to-grafana");
+  });
+});
+
 describe("destinations named by host name: any address on their ports", () => {
   test("object storage: the endpoint's port (443 for https, 80 for plain http, or the one it names), no peer (an in-cluster MinIO is a pod)", () => {
     expect(objectStorageEgress({ endpoint: "s3.eu-west-1.amazonaws.com", insecure: false })).toEqual({ ports: [443] });
@@ -239,7 +335,7 @@ describe("CiliumNetworkPolicy bodies against the CRD's schema (tests/helpers/cil
     const { PROD_RAW } = require("../../helpers/fixtures") as { PROD_RAW: Record<string, unknown> };
     const raws: Record<string, unknown>[] = [{}, PROD_RAW, { ...PROD_RAW, tempo: { kafka: { address: "kafka.kafka:9092" } } }];
     for (const raw of raws) {
-      const c = parseConfig({ ...raw, networkPolicy: { cni: "cilium" } });
+      const c = parseConfig({ ...raw, networkPolicy: { ...((raw.networkPolicy as Record<string, unknown> | undefined) ?? {}), cni: "cilium" } });
       const list = buildCiliumNetworkPolicies(inputs(c));
       expect(list.length).toBeGreaterThan(0);
       for (const p of list) expect([p.metadata.name, ciliumNetworkPolicyProblems(p)]).toEqual([p.metadata.name, []]);
