@@ -22,6 +22,7 @@ import { kernelsPodMonitor } from "./monitors";
 import { releaseArgs } from "./release";
 import { NetworkPolicies } from "./security/network-policies-component";
 import { objectStorageEgress } from "./security/network-policies";
+import { namespacePodSecurityLabels } from "./security/pod-security";
 import { Dashboards } from "./grafana";
 import { Collectors } from "./collectors";
 import { Alerting } from "./alerting";
@@ -95,10 +96,11 @@ export class Observer extends pulumi.ComponentResource {
     this.endpoints = endpointsFor(cfg);
 
     // The namespace: kept in prod (it holds the PVCs of Prometheus, Loki, Tempo, Alertmanager);
-    // in dev everything depends on it, so it is deleted last.
+    // in dev everything depends on it, so it is deleted last. Its Pod Security labels admit node exporter and the
+    // log agent and warn/audit at restricted (components/security/pod-security.ts).
     const namespace = new k8s.core.v1.Namespace(
       `${name}-namespace`,
-      { metadata: { name: cfg.namespace, labels } },
+      { metadata: { name: cfg.namespace, labels: { ...labels, ...namespacePodSecurityLabels() } } },
       { parent: this, retainOnDelete: prod },
     );
 
