@@ -10,7 +10,7 @@
  * - pkg/policy/api/entity.go: `+kubebuilder:validation:Enum=all;world;cluster;host;init;ingress;unmanaged;remote-node;health;none;kube-apiserver`;
  * - pkg/policy/api/l4.go `PortProtocol`: `port` a string matching
  *   `^(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[0-9]{1,4})|([a-zA-Z0-9]-?)*[a-zA-Z](-?[a-zA-Z0-9])*$`,
- *   `protocol` one of TCP, UDP, ANY;
+ *   `protocol` one of TCP, UDP, ANY (newer versions add SCTP; we write TCP and UDP only, valid in every version);
  * - the EndpointSelector's `matchLabels` values: at most 63 characters, `^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$`;
  *   `matchExpressions[].operator` In, NotIn, Exists, DoesNotExist.
  * Returns every violation as `path: problem` (empty: valid).
