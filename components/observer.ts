@@ -21,6 +21,8 @@ import { commonLabels } from "./labels";
 import { kernelsPodMonitor } from "./monitors";
 import { releaseArgs } from "./release";
 import { NetworkPolicies } from "./security/network-policies-component";
+import { objectStorageEgress } from "./security/network-policies";
+import { namespacePodSecurityLabels } from "./security/pod-security";
 import { Dashboards } from "./grafana";
 import { Collectors } from "./collectors";
 import { Alerting } from "./alerting";
@@ -96,10 +98,11 @@ export class Observer extends pulumi.ComponentResource {
     this.endpoints = endpointsFor(cfg);
 
     // The namespace: kept in prod (it holds the PVCs of Prometheus, Loki, Tempo, Alertmanager);
-    // in dev everything depends on it, so it is deleted last.
+    // in dev everything depends on it, so it is deleted last. Its Pod Security labels admit node exporter and the
+    // log agent and warn/audit at restricted (components/security/pod-security.ts).
     const namespace = new k8s.core.v1.Namespace(
       `${name}-namespace`,
-      { metadata: { name: cfg.namespace, labels } },
+      { metadata: { name: cfg.namespace, labels: { ...labels, ...namespacePodSecurityLabels() } } },
       {
         parent: this,
         retainOnDelete: prod,
@@ -278,14 +281,4 @@ export class Observer extends pulumi.ComponentResource {
       grafanaAdminPassword: this.grafanaAdminPassword,
     });
   }
-}
-
-/**
- * Egress Loki and Tempo need to reach object storage. Its address is a host name, so the
- * destination is any IP on the endpoint's port (443, or 80 for plain HTTP, unless the endpoint
- * names one); narrow it with a CNI that filters by FQDN if you need to.
- */
-export function objectStorageEgress(os: { endpoint: string; insecure: boolean }): { cidrs: string[]; ports: number[] } {
-  const port = /:(\d{1,5})\/?$/.exec(os.endpoint)?.[1];
-  return { cidrs: ["0.0.0.0/0", "::/0"], ports: [port ? Number(port) : os.insecure ? 80 : 443] };
 }
