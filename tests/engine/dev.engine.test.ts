@@ -3,6 +3,7 @@
  *   1. a fresh dev stack with the default config: one `up` succeeds in one pass; outputs; readiness; the real
  *      prometheus-operator reconciles Prometheus and Alertmanager; the gateway Service serves 4317/4318
  *   2. `preview --expect-no-changes` right after
+ *   8. a second Observer (another namespace) is refused before it creates anything, naming the conflicts
  *   3. `npm run check` (the checks `npm run up` runs) passes against this cluster
  *   4. the operator-generated Prometheus and Alertmanager configurations pass the real promtool and amtool
  *   5. updates touch only what they should: retention → only Loki; a chart version bump → only that release;
@@ -87,6 +88,26 @@ step(2, "preview --expect-no-changes right after: no change", [1], async () => {
   const r = await stack.preview(true);
   if (!r.ok) throw new Error(`a second preview wants changes:\n${r.error}\n${JSON.stringify(r.steps, null, 1)}`);
   expect(r.steps).toEqual([]);
+});
+
+step(8, "a second Observer in another namespace is refused before it creates anything, naming the conflicting objects", [1], async () => {
+  const second = new LaneStack({ cluster, profile: "dev", id: "two", config: { "observer:namespace": "observer-two" } });
+  try {
+    const preview = await second.preview(false);
+    expect(preview.ok).toBe(false);
+    expect(preview.error).toMatch(/Observer cannot be installed in namespace "observer-two": \d+ cluster-wide object/);
+    expect(preview.error).toContain(`ClusterRole observer-operator: owned by Helm release "kube-prometheus-stack" in namespace "${NS}"`);
+    expect(preview.error).toContain(`CustomResourceDefinition opentelemetrycollectors.opentelemetry.io: owned by Helm release "opentelemetry-operator" in namespace "${NS}"`);
+    const up = await second.up();
+    expect(up.ok).toBe(false);
+    expect(up.error).toMatch(/Observer cannot be installed in namespace "observer-two"/);
+    expect(await cluster.kube.get("/api/v1/namespaces/observer-two")).toBeNull();
+    // Nothing of the second stack exists anywhere (its objects would carry its stack label).
+    const labelled = await cluster.kube.list(`/api/v1/secrets?labelSelector=${encodeURIComponent(`observer.datalayer.io/stack=observer.${second.stackName}`)}`);
+    expect(labelled).toEqual([]);
+  } finally {
+    second.dispose();
+  }
 });
 
 step(3, "npm run check (the checks npm run up makes first) passes against this cluster", [1], async () => {

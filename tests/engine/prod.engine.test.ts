@@ -5,6 +5,7 @@
  *   3. every receiver type configured (credentials as secrets): one `up`, then `preview --expect-no-changes`
  *   4. `destroy --run-program` with the operator's finalizer on every OpenTelemetry CR and the operator wedged
  *      (ready, not reconciling): one pass within 2 minutes; the namespace, the CRDs and every PVC are kept
+ *   5. a new `up` of the stack adopts what was kept, in one pass, with the same volumes
  */
 import { COLLECTOR_FINALIZER } from "../../components/lifecycle/finalizers";
 import { conditions } from "./lib/assertions";
@@ -115,4 +116,17 @@ step(4, "destroy --run-program, operator wedged, finalizers on every OpenTelemet
   // No CR is stuck: none of ours is left anywhere.
   expect(await cluster.names("/apis/opentelemetry.io/v1beta1/opentelemetrycollectors")).toEqual([]);
   expect(await cluster.names("/apis/opentelemetry.io/v1alpha1/instrumentations")).toEqual([]);
+});
+
+step(5, "a new up adopts the kept namespace, CRDs and volumes in one pass", [4], async () => {
+  const before = await cluster.names(`/api/v1/namespaces/${NS}/persistentvolumeclaims`);
+  cluster.operator.mode = "healthy";
+  const r = await stack.up();
+  if (!r.ok) throw new Error(`the up after a prod destroy failed:\n${r.error}\n${stack.tail()}`);
+  const after = await cluster.names(`/api/v1/namespaces/${NS}/persistentvolumeclaims`);
+  expect(after).toEqual(before);
+  const claims = await cluster.kube.list(`/api/v1/namespaces/${NS}/persistentvolumeclaims`);
+  expect(claims.filter((c) => c.status?.phase !== "Bound").map((c) => c.metadata.name)).toEqual([]);
+  const again = await stack.preview(true);
+  if (!again.ok) throw new Error(`a preview after it wants changes:\n${again.error}`);
 });
