@@ -169,8 +169,11 @@ export class Observer extends pulumi.ComponentResource {
               {
                 parent: this,
                 dependsOn: [namespace],
-                // Deleting a CRD deletes every object of that kind in the cluster: keep them in prod.
-                retainOnDelete: prod,
+                // Deleting a CRD deletes every object of that kind in the cluster: in prod the CRDs carry Helm's
+                // `helm.sh/resource-policy: keep` (charts/prometheus-operator-crds.ts), so destroy uninstalls the
+                // release and keeps them, and the next install adopts them. Retaining the release itself would
+                // leave its Helm record, and the next install would fail ("cannot re-use a name").
+
                 ...(args.hooks?.beforeCreateCrds ? { hooks: { beforeCreate: [args.hooks.beforeCreateCrds] } } : {}),
               },
             ),
