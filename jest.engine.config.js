@@ -9,6 +9,8 @@ module.exports = {
   roots: ["<rootDir>/tests/engine"],
   testMatch: ["**/*.engine.test.ts"],
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json", isolatedModules: false, diagnostics: true }] },
+  globalSetup: "<rootDir>/tests/engine/global-setup.ts",
+  globalTeardown: "<rootDir>/tests/engine/global-teardown.ts",
   testTimeout: 20 * 60 * 1000,
   maxWorkers: 1,
   verbose: true,

@@ -239,7 +239,11 @@ export class EngineCluster {
     await run(engineBin("kwokctl"), ["delete", "cluster", "--name", this.opts.name], { env: this.env(), timeoutMs: 60_000 }).catch(() => undefined);
     await sleep(200);
     this.kube?.close();
-    await new Promise<void>((resolve) => (this.chartServer ? this.chartServer.close(() => resolve()) : resolve()));
+    await new Promise<void>((resolve) => {
+      if (!this.chartServer) return resolve();
+      this.chartServer.close(() => resolve());
+      this.chartServer.closeAllConnections();
+    });
     await this.proxy.stop();
     if (!process.env.OBSERVER_ENGINE_KEEP) fs.rmSync(this.dir, { recursive: true, force: true });
   }

@@ -248,7 +248,14 @@ export class WebhookStandIn {
 
   async stop(): Promise<void> {
     this.loop.stop();
-    await Promise.all([...this.servers.values()].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    // close() waits for open connections: the API server keeps its webhook connections alive.
+    await Promise.all(
+      [...this.servers.values()].map((s) => {
+        const closed = new Promise<void>((resolve) => s.close(() => resolve()));
+        s.closeAllConnections();
+        return closed;
+      }),
+    );
     this.servers.clear();
   }
 }
