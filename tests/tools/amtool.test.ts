@@ -87,6 +87,13 @@ describe("amtool check-config", () => {
     const r = amtool(["check-config", file]);
     expect({ status: r.status, out: r.out }).toEqual({ status: 1, out: expect.stringContaining("field urlfile not found") });
   });
+
+  it("reads webhook URLs from files (url_file, Alertmanager >= 0.26)", () => {
+    const file = writeConfig("webhook-url-file", { alerting: { receivers: { hook: { type: "webhook", url: "https://hooks.example.com/a/token" } }, routes: { default: "hook" } } });
+    expect(fs.readFileSync(file, "utf8")).toMatch(/url_file: .*\/hook\.webhook-url\n/);
+    expect(fs.readFileSync(file, "utf8")).not.toContain("hooks.example.com");
+    expect(amtool(["check-config", file])).toEqual({ status: 0, out: expect.stringContaining("SUCCESS") });
+  });
 });
 
 describe("amtool config routes test", () => {
