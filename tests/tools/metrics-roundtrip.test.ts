@@ -31,6 +31,7 @@ import { parseConfig, type ObserverConfig } from "../../components/config";
 import { CONTRACT, POOL_POD_LABELS, APP_POD_LABEL } from "../../components/contract";
 import { endpointsFor } from "../../components/endpoints";
 import { COLLECTOR_JOBS } from "../../components/alerting/rules";
+import { METRICS } from "../../components/inventory/metrics";
 import { PROD_RAW } from "../helpers/fixtures";
 import { FakeKubePods, type FakePod } from "../helpers/fake-kube-pods";
 import { counter, exponentialHistogram, gauge, histogram, postMetrics, type ResourceMetrics } from "../helpers/otlp";
@@ -293,11 +294,15 @@ describe.each(PROFILES)("%s", (label, makeCfg) => {
   beforeAll(async () => {
     expect(spec.replicas).toBe(profile === "dev" ? 1 : 2);
     prometheus = [];
+    const selfMetricsPort = await freePort();
+    // Each replica also scrapes the gateway's own metrics, as the gateway's ServiceMonitor has it do (job = the
+    // monitoring Service's name); every second here instead of the global 30s.
+    const scrapeConfigs = [{ job_name: COLLECTOR_JOBS.gateway, scrape_interval: "1s", static_configs: [{ targets: [`${LOOPBACK}:${selfMetricsPort}`] }] }];
     for (let i = 0; i < spec.replicas; i++) {
       const port = await freePort();
-      prometheus.push(await startPrometheus(procs, spec, { dir, name: `${profile}-prometheus-${i}`, port, namespace: cfg.namespace, replica: i }));
+      prometheus.push(await startPrometheus(procs, spec, { dir, name: `${profile}-prometheus-${i}`, port, namespace: cfg.namespace, replica: i, scrapeConfigs }));
     }
-    gw = await localGateway(cfg, prometheus, `${profile}-gateway`, await freePort());
+    gw = await localGateway(cfg, prometheus, `${profile}-gateway`, selfMetricsPort);
     await startGateway(gw, `${profile}-gateway`);
 
     // The pod informer lists asynchronously: a probe series is sent until every Prometheus has it with the pod's
@@ -378,6 +383,43 @@ describe.each(PROFILES)("%s", (label, makeCfg) => {
         ["iam", TRACE_ID, SPAN_ID, "0.42"],
         ["kernel", TRACE_ID, SPAN_ID, "0.42"],
       ]);
+    }
+  });
+
+  it("Prometheus stores the gateway's own metrics under the names the rules and dashboards read (the inventory)", async () => {
+    // What a metrics-only pipeline records for sure; the other inventoried collector metrics count failures, spans or
+    // logs: each of them that is there must have its inventoried name too.
+    const recorded = [
+      "otelcol_receiver_accepted_metric_points_total",
+      "otelcol_receiver_refused_metric_points_total",
+      "otelcol_exporter_sent_metric_points_total",
+      "otelcol_exporter_queue_size",
+      "otelcol_exporter_queue_capacity",
+      "otelcol_processor_incoming_items_total",
+      "otelcol_processor_outgoing_items_total",
+      "otelcol_processor_batch_batch_send_size",
+      "otelcol_process_uptime_seconds_total",
+      "otelcol_process_cpu_seconds_total",
+      "otelcol_process_memory_rss_bytes",
+      "otelcol_process_runtime_heap_alloc_bytes",
+    ];
+    const inventory = METRICS.filter((m) => m.source === "otelcol");
+    expect(recorded.filter((n) => !inventory.some((m) => m.name === n))).toEqual([]);
+    for (const p of prometheus) {
+      const names = await waitFor(`the gateway's self-metrics scraped by ${p.url}`, async () => {
+        const r = await httpJson<{ data: string[] }>(`${p.url}/api/v1/label/__name__/values?match[]=${encodeURIComponent(`{job="${COLLECTOR_JOBS.gateway}"}`)}`);
+        return r.data.some((n) => n.includes("exporter_sent_metric_points")) ? r.data : undefined;
+      });
+      // Each inventoried metric, by its OpenTelemetry name: the names Prometheus stored for it.
+      const stored = inventory
+        .map((m) => ({
+          name: m.name,
+          family: m.type === "histogram" ? [`${m.name}_bucket`, `${m.name}_count`, `${m.name}_sum`] : [m.name],
+          found: names.filter((n) => new RegExp(`^${m.otelName}(_seconds|_bytes)?(_total|_bucket|_count|_sum)?$`).test(n)).sort(),
+        }))
+        .filter((e) => e.found.length > 0);
+      expect(stored.map((e) => [e.name, e.found])).toEqual(stored.map((e) => [e.name, e.family]));
+      expect(recorded.filter((n) => !stored.some((e) => e.name === n))).toEqual([]);
     }
   });
 
