@@ -17,8 +17,8 @@
  * (dev: one; prod: the fan-out to both), each series exactly once, with `job`/`instance` per the OpenTelemetry
  * specification (job = `service.namespace/service.name`, instance = `service.instance.id`), every contract label
  * with its value, the metric names the dashboards read (UnderscoreEscapingWithSuffixes), a native histogram from an
- * exponential one, and exemplars carrying the trace id. In prod, a sample older than the newest (inside the
- * out-of-order window) is kept too.
+ * exponential one, and exemplars carrying the trace id. A batch as old as the gateway's retry horizon, arriving after
+ * newer data, is kept whole (the out-of-order window covers the horizon).
  *
  * The waits poll for data with a deadline; nothing asserts on durations.
  */
@@ -28,6 +28,7 @@ import * as os from "os";
 import * as path from "path";
 import { gatewayConfig, PROMETHEUS_OTLP_PATH } from "../../components/collectors/gateway";
 import { parseConfig, type ObserverConfig } from "../../components/config";
+import { durationSeconds } from "../../components/forms";
 import { CONTRACT, POOL_POD_LABELS, APP_POD_LABEL } from "../../components/contract";
 import { endpointsFor } from "../../components/endpoints";
 import { COLLECTOR_JOBS } from "../../components/alerting/rules";
@@ -35,7 +36,7 @@ import { METRICS } from "../../components/inventory/metrics";
 import { PROD_RAW } from "../helpers/fixtures";
 import { FakeKubePods, type FakePod } from "../helpers/fake-kube-pods";
 import { counter, exponentialHistogram, gauge, histogram, postMetrics, type ResourceMetrics } from "../helpers/otlp";
-import { freePort, httpJson, LOOPBACK, Processes, waitFor } from "../helpers/processes";
+import { freePort, httpJson, LOOPBACK, Processes, waitFor, type Proc } from "../helpers/processes";
 import { prometheusCrSpec, query, startPrometheus, type PrometheusServer } from "../helpers/prometheus-server";
 import { requireTool } from "../helpers/tools";
 
@@ -138,6 +139,9 @@ function expectedContract(cfg: ObserverConfig, which: "kernel" | "iam"): Record<
   return Object.fromEntries(CONTRACT.map((r) => [r.promLabel, v[r.attribute]!]));
 }
 
+/** A service whose first data arrives in a retried batch. */
+const LATE_RESOURCE = { "service.name": "billing-worker", "service.namespace": "billing", "service.instance.id": "9f1d2c3b-4a5e-4f60-8a7b-6c5d4e3f2a10" };
+
 const TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
 const SPAN_ID = "00f067aa0ba902b7";
 
@@ -237,7 +241,7 @@ async function localGateway(cfg: ObserverConfig, prometheus: PrometheusServer[],
   return { config: c, otlpHttp: `http://${LOOPBACK}:${http}/v1/metrics`, promExporters };
 }
 
-async function startGateway(gw: LocalGateway, name: string): Promise<void> {
+async function startGateway(gw: LocalGateway, name: string): Promise<Proc> {
   const file = path.join(dir, `${name}.json`);
   fs.writeFileSync(file, JSON.stringify(gw.config, null, 2));
   const kubeconfig = kube.kubeconfig(path.join(dir, `${name}.kubeconfig`));
@@ -251,6 +255,7 @@ async function startGateway(gw: LocalGateway, name: string): Promise<void> {
     },
     { context: () => p.output().slice(-3000) },
   );
+  return p;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -281,6 +286,7 @@ describe.each(PROFILES)("%s", (label, makeCfg) => {
   const spec = prometheusCrSpec(cfg);
   let prometheus: PrometheusServer[] = [];
   let gw: LocalGateway;
+  let gwProc: Proc;
   let sentAt: number;
   const expected = () => {
     const kernel = expectedContract(cfg, "kernel");
@@ -303,7 +309,7 @@ describe.each(PROFILES)("%s", (label, makeCfg) => {
       prometheus.push(await startPrometheus(procs, spec, { dir, name: `${profile}-prometheus-${i}`, port, namespace: cfg.namespace, replica: i, scrapeConfigs }));
     }
     gw = await localGateway(cfg, prometheus, `${profile}-gateway`, selfMetricsPort);
-    await startGateway(gw, `${profile}-gateway`);
+    gwProc = await startGateway(gw, `${profile}-gateway`);
 
     // The pod informer lists asynchronously: a probe series is sent until every Prometheus has it with the pod's
     // labels (then the gateway knows the pod), before the data under test is sent once.
@@ -423,22 +429,34 @@ describe.each(PROFILES)("%s", (label, makeCfg) => {
     }
   });
 
-  if (profile === "prod") {
-    it("keeps a sample older than the newest one, inside the out-of-order window", async () => {
-      expect(spec.tsdb?.outOfOrderTimeWindow).toBe("5m");
-      const older = sentAt - 120_000;
-      await postMetrics(gw.otlpHttp, [{ resource: IAM_RESOURCE, metrics: [gauge("process.memory.usage", "By", {}, [[older, 1000]])] }]);
-      for (const p of prometheus) {
-        const samples = await waitFor(`the out-of-order sample in ${p.url}`, async () => {
-          const r = await query(p, 'process_memory_usage_bytes{service_name="iam"}[10m]');
-          const values = (r[0] as any)?.values as [number, string][] | undefined;
-          return values && values.length === 2 ? values : undefined;
-        });
-        expect(samples).toEqual([
-          [older / 1000, "1000"],
-          [sentAt / 1000, "123456789"],
-        ]);
-      }
-    });
-  }
+  it("keeps a batch the gateway retried until its retry horizon, after newer data arrived (the out-of-order window covers it)", async () => {
+    // Prometheus rejects a whole OTLP request (400, rolled back) when one sample is out of order or too old, and the
+    // exporter drops a rejected batch: everything else in it is lost too. A batch the gateway retries for up to its
+    // max_elapsed_time arrives that much older than the newest data.
+    const exporter = gw.config.exporters[Object.keys(gw.promExporters)[0]!];
+    const horizonMs = durationSeconds(exporter.retry_on_failure.max_elapsed_time) * 1000;
+    const retried = sentAt - horizonMs;
+    await postMetrics(gw.otlpHttp, [
+      { resource: IAM_RESOURCE, metrics: [gauge("process.memory.usage", "By", {}, [[retried, 1000]])] },
+      { resource: LATE_RESOURCE, metrics: [gauge("process.memory.usage", "By", {}, [[retried, 2000]])] },
+    ]);
+    const range = `${Math.ceil(horizonMs / 60_000) + 5}m`;
+    for (const p of prometheus) {
+      const samples = await waitFor(`the retried batch in ${p.url}`, async () => {
+        const r = await query(p, `process_memory_usage_bytes{service_name=~"iam|billing-worker"}[${range}]`);
+        const got = r.map((x: any) => [x.metric.service_name, x.values]).sort();
+        return got.length === 2 ? got : undefined;
+      }, { deadlineMs: 30_000, context: () => `gateway log:\n${gwProc.output().slice(-2000)}` });
+      expect(samples).toEqual([
+        ["billing-worker", [[retried / 1000, "2000"]]],
+        [
+          "iam",
+          [
+            [retried / 1000, "1000"],
+            [sentAt / 1000, "123456789"],
+          ],
+        ],
+      ]);
+    }
+  });
 });
