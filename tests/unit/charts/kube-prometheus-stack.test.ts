@@ -58,6 +58,7 @@ describe("kubePrometheusStack", () => {
           "service.name", "service.namespace", "service.instance.id", "app", "namespace", "pod", "cluster",
           "datalayer.pool.name", "datalayer.pool.status", "datalayer.pool.user", "datalayer.pool.type", "datalayer.pool.reservation",
         ],
+        translationStrategy: "UnderscoreEscapingWithSuffixes",
         keepIdentifyingResourceAttributes: true,
       },
       enableFeatures: ["exemplar-storage"],
