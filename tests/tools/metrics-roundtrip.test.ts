@@ -337,7 +337,7 @@ describe.each(PROFILES)("%s", (label, makeCfg) => {
         return n >= want ? n : undefined;
       });
     }
-  });
+  }, 240_000);
 
   it("the generated gateway pushes metrics to every Prometheus replica", () => {
     expect(Object.values(gw.promExporters)).toEqual(prometheus.map((p) => p.url));
