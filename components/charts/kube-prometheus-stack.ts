@@ -206,7 +206,18 @@ export function kubePrometheusStack(cfg: ObserverConfig, ctx: KubePrometheusStac
       // Ownership of the volume comes from the pod's fsGroup (472): no root init container (the chart's runs as
       // UID 0 with CHOWN and DAC_OVERRIDE).
       initChownData: { enabled: false },
-      persistence: p === "prod" ? { enabled: true, size: VOLUME_SIZES.prod.grafana, ...(cfg.storageClassName ? { storageClassName: cfg.storageClassName } : {}) } : { enabled: false },
+      // The chart renders Grafana's claim as a release object, which `helm uninstall` deletes (unlike the
+      // StatefulSets' claims): `helm.sh/resource-policy: keep` keeps it on destroy with the other prod volumes,
+      // and the next install of the same release adopts it (found by the real-engine lane).
+      persistence:
+        p === "prod"
+          ? {
+              enabled: true,
+              size: VOLUME_SIZES.prod.grafana,
+              annotations: { "helm.sh/resource-policy": "keep" },
+              ...(cfg.storageClassName ? { storageClassName: cfg.storageClassName } : {}),
+            }
+          : { enabled: false },
       serviceMonitor: { labels: monitorLabels() },
     },
 

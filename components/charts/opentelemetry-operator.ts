@@ -14,6 +14,7 @@ import { IMAGES } from "../versions";
 import { restrictedContainerSecurityContext } from "../security/pod-security";
 import { replicas, resources } from "../sizing";
 import { keepAnnotations, mirroredRepository, monitorLabels } from "./common";
+import { WEBHOOK_BYPASS_LABEL } from "../labels";
 import { podSecurity } from "./security";
 
 /** The operator image repository (the chart's default, with its registry). */
@@ -50,6 +51,9 @@ export function opentelemetryOperator(cfg: ObserverConfig): Record<string, unkno
     admissionWebhooks: {
       certManager: issuer !== undefined ? { enabled: true, issuerRef: { name: issuer.name, kind: issuer.kind } } : { enabled: false },
       autoGenerateCert: { enabled: issuer === undefined, recreate: false },
+      // Every webhook skips a namespace carrying the bypass label: the destroy hooks set it for the one patch
+      // that removes the operator's finalizer when the webhook cannot be called (components/lifecycle/finalizers.ts).
+      namespaceSelector: { matchExpressions: [{ key: WEBHOOK_BYPASS_LABEL, operator: "DoesNotExist" }] },
     },
   };
 }

@@ -12,18 +12,14 @@
  * - `beforeDeleteOperator` → `hooks.beforeDelete` of the opentelemetry-operator Helm Release.
  * - `createCrdPreflightHook` → `hooks.beforeCreate` of the prometheus-operator-crds Helm Release
  *                            (only when `crds.prometheus` is `managed`).
+ * - `createInstallPreflightHook` → `hooks.beforeCreate` of the namespace: one Observer per cluster.
  * Delete hooks only run with `pulumi destroy --run-program` (what `npm run destroy` does).
  */
 import * as pulumi from "@pulumi/pulumi";
-import {
-  crTargetFromResource,
-  stripFinalizersIfOperatorDown,
-  stripOwnedOpenTelemetryFinalizers,
-  type Logger,
-  type OperatorRef,
-} from "./finalizers";
+import { cleanUpBeforeDelete, cleanUpOwnedBeforeOperatorDelete, crTargetFromResource, type Logger, type OperatorRef } from "./finalizers";
 import type { KubeApi } from "./kube-api";
 import { runPrometheusCrdPreflight, type CrdRelease } from "./preflight";
+import { runInstallConflictPreflight } from "./install-conflicts";
 import { createKubeApi, type KubeTarget } from "./client";
 
 /** Stable hook names (the engine keys hooks by name; they appear in `pulumi` output). */
@@ -31,6 +27,7 @@ export const HOOK_NAMES = {
   crFinalizers: "observer-otel-cr-finalizers",
   operatorFinalizers: "observer-otel-operator-finalizers",
   crdPreflight: "observer-prometheus-crds-preflight",
+  installPreflight: "observer-install-conflicts-preflight",
 } as const;
 
 export interface LifecycleHookOptions {
@@ -50,6 +47,8 @@ export interface FinalizerHookOptions extends LifecycleHookOptions {
   readonly operator: OperatorRef;
   /** Value of our stack label (`stackLabelValue(...)` from components/labels.ts). */
   readonly stackLabel: string;
+  /** How long a ready operator gets to remove its own finalizer. @default DEFAULT_OPERATOR_GRACE_MS (./finalizers.ts) */
+  readonly operatorGraceMs?: number;
 }
 
 function lazyApi(opts: LifecycleHookOptions): () => Promise<KubeApi> {
@@ -59,23 +58,28 @@ function lazyApi(opts: LifecycleHookOptions): () => Promise<KubeApi> {
 
 const pulumiLogger: Logger = { info: (m) => void pulumi.log.info(m) };
 
-/** The callback of `beforeDeleteCR`: strips the CR's finalizers when the operator is not ready. */
+/** The callback of `beforeDeleteCR`: makes sure the CR's delete cannot hang on the operator's finalizer (./finalizers.ts). */
 export function beforeDeleteCrCallback(opts: FinalizerHookOptions): pulumi.ResourceHookFunction {
   const api = lazyApi(opts);
   const logger = opts.logger ?? pulumiLogger;
   return async (args) => {
     const target = crTargetFromResource(args.oldOutputs) ?? crTargetFromResource(args.oldInputs);
     if (!target) return; // not an OpenTelemetry CR: nothing to do
-    await stripFinalizersIfOperatorDown(await api(), target, { operator: opts.operator, logger, stackLabel: opts.stackLabel });
+    await cleanUpBeforeDelete(await api(), target, {
+      operator: opts.operator,
+      logger,
+      stackLabel: opts.stackLabel,
+      ...(opts.operatorGraceMs !== undefined ? { graceMs: opts.operatorGraceMs } : {}),
+    });
   };
 }
 
-/** The callback of `beforeDeleteOperator`: strips the finalizers of every OpenTelemetry CR of this stack still present. */
+/** The callback of `beforeDeleteOperator`: when the operator is not ready, removes its finalizers from every CR of this stack still present. */
 export function beforeDeleteOperatorCallback(opts: FinalizerHookOptions): pulumi.ResourceHookFunction {
   const api = lazyApi(opts);
   const logger = opts.logger ?? pulumiLogger;
   return async () => {
-    await stripOwnedOpenTelemetryFinalizers(await api(), { stackLabel: opts.stackLabel, logger });
+    await cleanUpOwnedBeforeOperatorDelete(await api(), { stackLabel: opts.stackLabel, operator: opts.operator, logger });
   };
 }
 
@@ -115,4 +119,25 @@ export function crdPreflightCallback(opts: CrdPreflightHookOptions): pulumi.Reso
  */
 export function createCrdPreflightHook(opts: CrdPreflightHookOptions): pulumi.ResourceHook {
   return new pulumi.ResourceHook(HOOK_NAMES.crdPreflight, crdPreflightCallback(opts), { onDryRun: true });
+}
+
+export interface InstallPreflightHookOptions extends LifecycleHookOptions {
+  /** `observer:namespace`: where this install's releases live. */
+  readonly namespace: string;
+}
+
+/** The callback of the install pre-flight: throws one message naming every cluster-wide object owned elsewhere. */
+export function installPreflightCallback(opts: InstallPreflightHookOptions): pulumi.ResourceHookFunction {
+  const api = lazyApi(opts);
+  return async () => {
+    await runInstallConflictPreflight(await api(), opts.namespace);
+  };
+}
+
+/**
+ * `beforeCreate` hook for the namespace, the first object Observer creates: refuses a second Observer on the
+ * cluster (./install-conflicts.ts) before anything exists. Runs on preview too.
+ */
+export function createInstallPreflightHook(opts: InstallPreflightHookOptions): pulumi.ResourceHook {
+  return new pulumi.ResourceHook(HOOK_NAMES.installPreflight, installPreflightCallback(opts), { onDryRun: true });
 }

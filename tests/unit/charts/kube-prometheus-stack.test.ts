@@ -145,7 +145,8 @@ describe("kubePrometheusStack", () => {
     };
     expect(v.grafana).toEqual(deepMerge(mine, grafanaValues(c)));
     expect(GRAFANA_ADMIN_SECRET).toBe("observer-grafana-admin");
-    expect((kubePrometheusStack(cfg("prod"), CTX) as V).grafana.persistence).toEqual({ enabled: true, size: "5Gi" });
+    // Kept on destroy like the StatefulSets' claims (proved on a live API server by tests/engine/prod.engine.test.ts).
+    expect((kubePrometheusStack(cfg("prod"), CTX) as V).grafana.persistence).toEqual({ enabled: true, size: "5Gi", annotations: { "helm.sh/resource-policy": "keep" } });
   });
 
   it("Alertmanager and default rules: the alerting area's blocks merged over ours", () => {

@@ -37,7 +37,11 @@ describe("opentelemetryOperator", () => {
         serviceMonitor: { enabled: true, extraLabels: LABELS },
       },
       testFramework: { image: { repository: "busybox" } },
-      admissionWebhooks: { certManager: { enabled: false }, autoGenerateCert: { enabled: true, recreate: false } },
+      admissionWebhooks: {
+        certManager: { enabled: false },
+        autoGenerateCert: { enabled: true, recreate: false },
+        namespaceSelector: { matchExpressions: [{ key: "observer.datalayer.io/bypass-opentelemetry-webhooks", operator: "DoesNotExist" }] },
+      },
     });
   });
 
@@ -45,10 +49,12 @@ describe("opentelemetryOperator", () => {
     expect(opentelemetryOperator(cfg("devCertManager")).admissionWebhooks).toEqual({
       certManager: { enabled: true, issuerRef: { name: "internal-ca", kind: "ClusterIssuer" } },
       autoGenerateCert: { enabled: false, recreate: false },
+      namespaceSelector: { matchExpressions: [{ key: "observer.datalayer.io/bypass-opentelemetry-webhooks", operator: "DoesNotExist" }] },
     });
     expect(opentelemetryOperator(cfg("prodFull")).admissionWebhooks).toEqual({
       certManager: { enabled: true, issuerRef: { name: "internal-ca", kind: "Issuer" } },
       autoGenerateCert: { enabled: false, recreate: false },
+      namespaceSelector: { matchExpressions: [{ key: "observer.datalayer.io/bypass-opentelemetry-webhooks", operator: "DoesNotExist" }] },
     });
   });
 
