@@ -114,7 +114,15 @@ export function kubePrometheusStack(cfg: ObserverConfig, ctx: KubePrometheusStac
         // Pushed data: the gateway (OTLP) and Tempo's metrics generator (remote write).
         enableRemoteWriteReceiver: true,
         enableOTLPReceiver: true,
-        otlp: { promoteResourceAttributes: [...PROMETHEUS_OTLP_PROMOTED], keepIdentifyingResourceAttributes: true },
+        // The translation is pinned (Prometheus 3's default today): metric and label names with dots become
+        // underscores and units/`_total` are appended (`http.server.request.duration` in s →
+        // `http_server_request_duration_seconds`), the names the contract labels, rules and dashboards use; a
+        // default that changes with a Prometheus upgrade would rename every pushed series.
+        otlp: {
+          promoteResourceAttributes: [...PROMETHEUS_OTLP_PROMOTED],
+          translationStrategy: "UnderscoreEscapingWithSuffixes",
+          keepIdentifyingResourceAttributes: true,
+        },
         enableFeatures: ["exemplar-storage"],
         exemplars: { maxSize: 100000 },
         scrapeClasses: [{ name: CONTRACT_SCRAPE_CLASS, default: true, relabelings: contractRelabelings(cfg) }],

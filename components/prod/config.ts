@@ -165,10 +165,18 @@ export interface ProdConfig {
   storageClassName?: string;
 }
 
-/** Per-profile defaults of this area. */
+/**
+ * Per-profile defaults of this area.
+ *
+ * `outOfOrderTimeWindow` covers the gateway's retry horizon (its exporters' `max_elapsed_time`: 5m dev, 15m prod,
+ * components/collectors/common.ts `delivery`) plus 5 minutes for the SDKs' export interval and queueing: Prometheus
+ * rejects a whole OTLP request when one sample in it is older than the window allows, and the gateway drops a
+ * rejected batch, so a narrower window loses every retried batch that arrives after newer data (measured with
+ * Prometheus 3.14.0, tests/tools/metrics-roundtrip.test.ts).
+ */
 export const PROD_DEFAULTS = {
-  dev: { prometheus: { replicas: 1, retentionSize: "", storageSize: "10Gi", outOfOrderTimeWindow: "0s" } },
-  prod: { prometheus: { replicas: 2, retentionSize: "45GB", storageSize: "50Gi", outOfOrderTimeWindow: "5m" } },
+  dev: { prometheus: { replicas: 1, retentionSize: "", storageSize: "10Gi", outOfOrderTimeWindow: "10m" } },
+  prod: { prometheus: { replicas: 2, retentionSize: "45GB", storageSize: "50Gi", outOfOrderTimeWindow: "20m" } },
 } as const;
 
 /**

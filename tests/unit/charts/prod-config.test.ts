@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, parseConfig } from "../../../components/config";
 import { objectStorageSecretData, remoteWriteSecretData } from "../../../components/charts/secrets";
+import { gatewayConfig } from "../../../components/collectors/gateway";
+import { durationSeconds } from "../../../components/forms";
 import { PROD_STORAGE, RAW } from "./fixtures";
 
 function problems(raw: Record<string, unknown>): string[] {
@@ -18,13 +20,13 @@ describe("issue-7 config keys", () => {
   it("defaults per profile", () => {
     const dev = parseConfig({});
     expect({ prometheus: dev.prometheus, images: dev.images, tempo: dev.tempo, objectStorage: dev.objectStorage }).toEqual({
-      prometheus: { replicas: 1, retentionSize: "", storageSize: "10Gi", outOfOrderTimeWindow: "0s" },
+      prometheus: { replicas: 1, retentionSize: "", storageSize: "10Gi", outOfOrderTimeWindow: "10m" },
       images: {},
       tempo: {},
       objectStorage: undefined,
     });
     const prod = parseConfig(JSON.parse(JSON.stringify(RAW.prod)));
-    expect(prod.prometheus).toEqual({ replicas: 2, retentionSize: "45GB", storageSize: "50Gi", outOfOrderTimeWindow: "5m" });
+    expect(prod.prometheus).toEqual({ replicas: 2, retentionSize: "45GB", storageSize: "50Gi", outOfOrderTimeWindow: "20m" });
     expect({ ...prod.objectStorage, credentials: undefined }).toEqual({
       endpoint: "s3.eu-west-1.amazonaws.com",
       region: "eu-west-1",
@@ -33,6 +35,18 @@ describe("issue-7 config keys", () => {
       forcePathStyle: false,
       credentials: undefined,
     });
+  });
+
+  it("the default out-of-order window covers the gateway's retry horizon, with room for the SDKs' export interval", () => {
+    for (const cfg of [parseConfig({}), parseConfig(JSON.parse(JSON.stringify(RAW.prod)))]) {
+      const gw = gatewayConfig(cfg) as { exporters: Record<string, { retry_on_failure?: { max_elapsed_time: string } }> };
+      const horizons = Object.entries(gw.exporters)
+        .filter(([id]) => id.startsWith("otlp_http/prometheus"))
+        .map(([, e]) => durationSeconds(e.retry_on_failure!.max_elapsed_time));
+      expect(horizons.length).toBe(cfg.prometheus.replicas);
+      const window = durationSeconds(cfg.prometheus.outOfOrderTimeWindow);
+      expect({ profile: cfg.profile, covered: horizons.every((h) => window >= h + 60) }).toEqual({ profile: cfg.profile, covered: true });
+    }
   });
 
   it("object storage credentials stay Pulumi secrets", async () => {
