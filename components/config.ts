@@ -10,15 +10,15 @@
  * Pure: no Pulumi resource, no I/O. Secrets (credentials) become `pulumi.secret` Outputs here and stay
  * secret end to end.
  */
-// Re-exported FIRST: area modules import these from "../config" while this module is still loading.
-export * from "./forms";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import {
+  type BaseConfig,
   type ConfigProblem,
+  type LabelSelector,
+  type Profile,
   dnsLabel,
   dnsSubdomain,
-  durationSeconds,
   httpUrl,
   isHttpUrl,
   labelKey,
@@ -27,7 +27,7 @@ import {
   promDuration,
   unwrapSchema,
 } from "./forms";
-import type { ChartKey } from "./versions";
+import { CHARTS, type ChartKey } from "./versions";
 import { collectorsShape, resolveCollectors, type CollectorsConfig } from "./collectors/config";
 import { alertingShape, resolveAlerting, type AlertingConfig } from "./alerting/config";
 import { securityShape, resolveSecurity, type SecurityConfig } from "./security/config";
@@ -69,22 +69,8 @@ const selectorSchema = z.strictObject({
 // The schema. Every key here is documented in the README's config table (a test checks both agree).
 // ---------------------------------------------------------------------------------------------
 
-export const CHART_KEYS: readonly ChartKey[] = [
-  "prometheusOperatorCrds",
-  "kubePrometheusStack",
-  "loki",
-  "tempo",
-  "tempoDistributed",
-  "opentelemetryOperator",
-];
-
 const chartsSchema = z.strictObject({
-  prometheusOperatorCrds: chartOverride.optional(),
-  kubePrometheusStack: chartOverride.optional(),
-  loki: chartOverride.optional(),
-  tempo: chartOverride.optional(),
-  tempoDistributed: chartOverride.optional(),
-  opentelemetryOperator: chartOverride.optional(),
+  ...(Object.fromEntries(Object.keys(CHARTS).map((k) => [k, chartOverride.optional()])) as Record<ChartKey, z.ZodOptional<typeof chartOverride>>),
   /** One repository (OCI registry path or Helm repo) that mirrors every chart: air-gapped installs. */
   mirror: chartOverride.shape.repo,
 });
@@ -162,53 +148,10 @@ export const coreShape = {
  */
 export const configShape = { ...coreShape, ...collectorsShape, ...alertingShape, ...securityShape, ...prodShape };
 export const configSchema = z.strictObject(configShape);
-export type RawConfig = z.infer<typeof configSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // The resolved config: every default applied, per profile.
 // ---------------------------------------------------------------------------------------------
-
-export type Profile = "dev" | "prod";
-
-export interface LabelSelector {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: { key: string; operator: "In" | "NotIn" | "Exists" | "DoesNotExist"; values?: string[] }[];
-}
-
-/** The core keys, resolved. Area resolvers receive this. */
-export interface BaseConfig {
-  profile: Profile;
-  namespace: string;
-  clusterName: string;
-  /** Base URL of the Datalayer run (no trailing slash), or undefined. */
-  runUrl?: string;
-  /** Kubeconfig context the provider must target; undefined in dev means "the current context". */
-  kubeContext?: string;
-  grafana: {
-    adminUser: string;
-    ingress: {
-      enabled: boolean;
-      /** Host served, taken from `runUrl`. Set whenever `enabled`. */
-      host?: string;
-      /** Path prefix served (`<runUrl path>/grafana`). */
-      path: string;
-      className?: string;
-      annotations: Record<string, string>;
-      tlsSecretName?: string;
-    };
-    /** The URL users open (scheme, host and `/grafana` sub-path), when the ingress is on. */
-    rootUrl?: string;
-    /** True when the public URL is https (secure cookies). */
-    https: boolean;
-  };
-  charts: Partial<Record<ChartKey, { version?: string; repo?: string }>> & { mirror?: string };
-  crds: { prometheus: "managed" | "external" };
-  loki: { tenant?: string };
-  operator: { certManagerIssuer?: { name: string; kind: "Issuer" | "ClusterIssuer" } };
-  kernels: { namespace: string; metricsPort: number; path: string; selector: LabelSelector };
-  podMonitorApps: string[];
-  retention: { metrics: string; logs: string; traces: string };
-}
 
 /** The whole resolved config. */
 export type ObserverConfig = BaseConfig & CollectorsConfig & AlertingConfig & SecurityConfig & ProdConfig;
@@ -467,11 +410,6 @@ function dedupe(problems: ConfigProblem[]): ConfigProblem[] {
 }
 
 
-
-/** Whole hours in a Prometheus duration, rounded up (Tempo takes hours). */
-export function durationHours(d: string): number {
-  return Math.ceil(durationSeconds(d) / 3600);
-}
 
 /** The schema object (or undefined) found at a path inside the strict config schema. */
 function knownKeysAt(path: readonly PropertyKey[]): string[] {

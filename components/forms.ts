@@ -1,16 +1,61 @@
 /**
- * Field forms shared by every config area (core and components/<area>/config.ts), each with the
- * human description used in error messages. No imports of the areas: they import this file, so
- * there is no cycle.
+ * The leaf of the config: the types every config area shares ({@link BaseConfig}, {@link Profile},
+ * {@link LabelSelector}, {@link ConfigProblem}) and the field forms of their schemas, each with the human
+ * description used in error messages. It imports no area: components/config.ts and every
+ * components/<area>/config.ts import it, and it imports neither back.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import type { ChartKey } from "./versions";
 
 /** One problem with the config: the key path (`observer:a.b`) and the form it expects. */
 export interface ConfigProblem {
   /** Key path as the user writes it with `pulumi config set --path`, e.g. `observer:kernels.metricsPort`. */
   readonly path: string;
   readonly message: string;
+}
+
+export type Profile = "dev" | "prod";
+
+/** A Kubernetes label selector (pods, namespaces). */
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: { key: string; operator: "In" | "NotIn" | "Exists" | "DoesNotExist"; values?: string[] }[];
+}
+
+/** The core keys, resolved (components/config.ts). Area resolvers receive this. */
+export interface BaseConfig {
+  profile: Profile;
+  namespace: string;
+  clusterName: string;
+  /** Base URL of the Datalayer run (no trailing slash), or undefined. */
+  runUrl?: string;
+  /** Kubeconfig context the provider must target; undefined in dev means "the current context". */
+  kubeContext?: string;
+  grafana: {
+    adminUser: string;
+    ingress: {
+      enabled: boolean;
+      /** Host served, taken from `runUrl`. Set whenever `enabled`. */
+      host?: string;
+      /** Path prefix served (`<runUrl path>/grafana`). */
+      path: string;
+      className?: string;
+      annotations: Record<string, string>;
+      tlsSecretName?: string;
+    };
+    /** The URL users open (scheme, host and `/grafana` sub-path), when the ingress is on. */
+    rootUrl?: string;
+    /** True when the public URL is https (secure cookies). */
+    https: boolean;
+  };
+  charts: Partial<Record<ChartKey, { version?: string; repo?: string }>> & { mirror?: string };
+  crds: { prometheus: "managed" | "external" };
+  loki: { tenant?: string };
+  operator: { certManagerIssuer?: { name: string; kind: "Issuer" | "ClusterIssuer" } };
+  kernels: { namespace: string; metricsPort: number; path: string; selector: LabelSelector };
+  podMonitorApps: string[];
+  retention: { metrics: string; logs: string; traces: string };
 }
 
 /** Kubernetes name patterns, for areas that give a field its own message. */
@@ -50,16 +95,31 @@ export const port = z
   .min(1, { error: "expected a port number from 1 to 65535" })
   .max(65535, { error: "expected a port number from 1 to 65535" });
 
-export const promDuration = z
-  .string({ error: "expected a Prometheus duration such as '15d', '12h' or '1w2d'" })
-  .regex(PROM_DURATION, { error: "expected a Prometheus duration such as '15d', '12h' or '1w2d'" })
-  .refine((s) => s.length > 0 && durationSeconds(s) > 0, {
-    error: "expected a positive Prometheus duration such as '15d', '12h' or '1w2d'",
-  });
+/**
+ * A Prometheus duration such as `example`; positive unless `allowZero` (an out-of-order window of `0s` turns it
+ * off).
+ */
+export function promDurationForm(example: string, opts: { allowZero?: boolean } = {}) {
+  const error = `expected a Prometheus duration such as ${example}`;
+  const form = z.string({ error }).regex(PROM_DURATION, { error });
+  return opts.allowZero
+    ? form.refine((s) => s.length > 0, { error })
+    : form.refine((s) => s.length > 0 && durationSeconds(s) > 0, { error: `expected a positive Prometheus duration such as ${example}` });
+}
 
-export const httpUrl = z
-  .string({ error: "expected an http(s) URL such as 'https://datalayer.example.com'" })
-  .refine(isHttpUrl, { error: "expected an http(s) URL such as 'https://datalayer.example.com'" });
+export const promDuration = promDurationForm("'15d', '12h' or '1w2d'");
+
+/** An http(s) URL (see {@link isHttpUrl} for what `allow` admits), with the message `error`. */
+export function httpUrlForm(error: string, allow: UrlParts = {}) {
+  return z.string({ error }).refine((s) => isHttpUrl(s, allow), { error });
+}
+
+export const httpUrl = httpUrlForm("expected an http(s) URL such as 'https://datalayer.example.com'");
+
+/** A StorageClass name (every volume, the gateway's queue). */
+export const storageClassName = z
+  .string({ error: "expected a StorageClass name" })
+  .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: "expected a StorageClass name (DNS-1123 subdomain)" });
 
 /** A non-empty credential: parsed as a string, then held as a Pulumi secret Output. */
 export const secretString = z
@@ -68,11 +128,24 @@ export const secretString = z
   .refine((s) => s.trim().length > 0, { error: "expected a non-empty secret string, not only white space" })
   .transform((s) => pulumi.secret(s));
 
+/** Parts of a URL that {@link isHttpUrl} rejects unless allowed. */
+export interface UrlParts {
+  readonly userInfo?: boolean;
+  readonly query?: boolean;
+  readonly fragment?: boolean;
+}
 
-export function isHttpUrl(s: string): boolean {
+/** An http(s) URL with a host; user info, a query and a fragment only where `allow` says so. */
+export function isHttpUrl(s: string, allow: UrlParts = {}): boolean {
   try {
     const u = new URL(s);
-    return (u.protocol === "http:" || u.protocol === "https:") && u.hostname.length > 0 && !u.username && !u.password && !u.search && !u.hash;
+    return (
+      (u.protocol === "http:" || u.protocol === "https:") &&
+      u.hostname.length > 0 &&
+      (allow.userInfo === true || (!u.username && !u.password)) &&
+      (allow.query === true || !u.search) &&
+      (allow.fragment === true || !u.hash)
+    );
   } catch {
     return false;
   }
@@ -85,6 +158,11 @@ export function durationSeconds(d: string): number {
   let total = 0;
   for (const m of d.matchAll(/(\d+)(ms|y|w|d|h|m|s)/g)) total += Number(m[1]) * UNITS[m[2]!]!;
   return total;
+}
+
+/** Whole hours in a Prometheus duration, rounded up (Tempo takes hours). */
+export function durationHours(d: string): number {
+  return Math.ceil(durationSeconds(d) / 3600);
 }
 
 /**

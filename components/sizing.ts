@@ -10,7 +10,7 @@
  * (components/charts/inventory.ts); a test checks every inventoried container has an entry here.
  */
 
-export type Profile = "dev" | "prod";
+import type { Profile } from "./forms";
 
 /** Requests and memory limit of one container. */
 export interface Size {

@@ -27,8 +27,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import type { BaseConfig } from "../config";
-import { DNS1123_LABEL, dnsLabel, durationSeconds, httpUrl, promDuration, secretString, type ConfigProblem } from "../forms";
+import { type BaseConfig, DNS1123_LABEL, dnsLabel, durationSeconds, httpUrl, isHttpUrl, promDuration, secretString, type ConfigProblem } from "../forms";
 
 export const SEVERITIES = ["critical", "warning", "info"] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -109,13 +108,8 @@ export const secretWebhookUrl = z
   .refine(isWebhookUrl, { error: WEBHOOK_URL_FORM })
   .transform((s) => pulumi.secret(s));
 
-export function isWebhookUrl(s: string): boolean {
-  try {
-    const u = new URL(s);
-    return (u.protocol === "http:" || u.protocol === "https:") && u.hostname.length > 0 && !u.hash && s.trim() === s;
-  } catch {
-    return false;
-  }
+function isWebhookUrl(s: string): boolean {
+  return s.trim() === s && isHttpUrl(s, { userInfo: true, query: true });
 }
 
 const webhookReceiver = z.strictObject({

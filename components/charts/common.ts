@@ -3,7 +3,7 @@
  */
 import type { ObserverConfig } from "../config";
 import { SERVICE_MONITOR_LABELS } from "../labels";
-import type { Profile } from "../sizing";
+import type { Profile } from "../forms";
 
 /** The registry mirror prefix (`observer:images.mirror`), or undefined. */
 export function mirror(cfg: Pick<ObserverConfig, "images">): string | undefined {

@@ -7,7 +7,7 @@
  * (components/grafana/metrics-generator.ts), translated to this chart's layout by {@link generatorFromSingleBinary}.
  */
 import type { ObserverConfig } from "../config";
-import { durationHours } from "../config";
+import { durationHours } from "../forms";
 import { RELEASES } from "../endpoints";
 import { tempoMetricsGeneratorValues } from "../grafana/metrics-generator";
 import { replicas, resources, TEMPO_CACHE_MB } from "../sizing";

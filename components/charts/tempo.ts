@@ -7,7 +7,7 @@
  * components/grafana/metrics-generator.ts and is deep-merged.
  */
 import type { ObserverConfig } from "../config";
-import { durationHours } from "../config";
+import { durationHours } from "../forms";
 import { RELEASES } from "../endpoints";
 import { tempoMetricsGeneratorValues } from "../grafana/metrics-generator";
 import { replicas, resources } from "../sizing";

@@ -13,8 +13,8 @@
  * | `collectors.agent.hostPath` | absolute host directory for the log agent's file offsets and queue | `/var/lib/observer/<namespace>/log-agent` |
  */
 import { z } from "zod";
-import type { BaseConfig, ConfigProblem } from "../config";
-import { DNS1123_LABEL } from "../forms";
+import { type BaseConfig, type ConfigProblem, DNS1123_LABEL, storageClassName } from "../forms";
+import { replicas as defaultReplicas } from "../sizing";
 
 const QUANTITY = /^([0-9]+(\.[0-9]+)?)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
 
@@ -55,10 +55,7 @@ export const collectorsShape = {
             .string({ error: "expected a Kubernetes quantity such as '4Gi'" })
             .regex(QUANTITY, { error: "expected a Kubernetes quantity such as '4Gi'" })
             .optional(),
-          storageClassName: z
-            .string({ error: "expected a StorageClass name" })
-            .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: "expected a StorageClass name (DNS-1123 subdomain)" })
-            .optional(),
+          storageClassName: storageClassName.optional(),
         })
         .optional(),
       agent: z
@@ -100,9 +97,9 @@ export interface CollectorsConfig {
 
 type RawCollectors = z.infer<z.ZodObject<typeof collectorsShape>>;
 
+/** Defaults of this area (the gateway's replica count is the sizing table's, components/sizing.ts). */
 export const COLLECTORS_DEFAULTS = {
   jobLabel: "otel" as JobLabelMode,
-  gatewayReplicas: { dev: 1, prod: 2 },
   gatewayMaxReplicas: 6,
   queueStorage: "4Gi",
 } as const;
@@ -113,7 +110,7 @@ export const COLLECTORS_DEFAULTS = {
  */
 export function resolveCollectors(raw: RawCollectors, base: BaseConfig, problems: ConfigProblem[]): CollectorsConfig {
   const g = raw.collectors?.gateway;
-  const replicas = g?.replicas ?? COLLECTORS_DEFAULTS.gatewayReplicas[base.profile];
+  const replicas = g?.replicas ?? defaultReplicas(base.profile, "collectors/gateway");
   const maxReplicas = g?.maxReplicas ?? Math.max(COLLECTORS_DEFAULTS.gatewayMaxReplicas, replicas);
   if (maxReplicas < replicas) {
     problems.push({

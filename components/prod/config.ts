@@ -9,28 +9,13 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import type { BaseConfig, ConfigProblem } from "../config";
-import { durationSeconds, secretString } from "../forms";
+import { type BaseConfig, type ConfigProblem, durationSeconds, httpUrlForm, promDurationForm, secretString, storageClassName } from "../forms";
+import { replicas } from "../sizing";
 
-// Forms specific to this area: a duration that may be zero (an out-of-order window of 0s turns it
-// off), and a remote-write URL that may carry a query (some stores take the tenant there).
-const promDuration = z
-  .string({ error: "expected a Prometheus duration such as '5m' or '1h'" })
-  .regex(/^(\d+y)?(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\d+ms)?$/, { error: "expected a Prometheus duration such as '5m' or '1h'" })
-  .refine((s) => s.length > 0, { error: "expected a Prometheus duration such as '5m' or '1h'" });
-const httpUrl = z
-  .string({ error: "expected an http(s) URL such as 'https://mimir.example.com/api/v1/push'" })
-  .refine(
-    (s) => {
-      try {
-        const u = new URL(s);
-        return (u.protocol === "http:" || u.protocol === "https:") && u.hostname.length > 0 && !u.username && !u.password;
-      } catch {
-        return false;
-      }
-    },
-    { error: "expected an http(s) URL such as 'https://mimir.example.com/api/v1/push'" },
-  );
+// This area's variants of the shared forms: an out-of-order window may be zero (`0s` turns it off), and a
+// remote-write URL may carry a query (some stores take the tenant there).
+const outOfOrderWindow = promDurationForm("'5m' or '1h'", { allowZero: true });
+const remoteWriteUrl = httpUrlForm("expected an http(s) URL such as 'https://mimir.example.com/api/v1/push'", { query: true, fragment: true });
 const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const bucket = z
   .string({ error: "expected an S3 bucket name (3-63 lower-case letters, digits, '.' and '-')" })
@@ -66,7 +51,7 @@ const objectStorageSchema = z.strictObject({
 });
 
 const remoteWriteSchema = z.strictObject({
-  url: httpUrl,
+  url: remoteWriteUrl,
   username: z.string({ error: "expected a user name" }).min(1, { error: "expected a user name" }).optional(),
   password: secretString.optional(),
   bearerToken: secretString.optional(),
@@ -109,7 +94,7 @@ export const prodShape = {
         .string({ error: "expected a volume size such as '50Gi'" })
         .regex(VOLUME_SIZE, { error: "expected a volume size such as '50Gi'" })
         .optional(),
-      outOfOrderTimeWindow: promDuration.optional(),
+      outOfOrderTimeWindow: outOfOrderWindow.optional(),
       remoteWrite: remoteWriteSchema.optional(),
     })
     .optional(),
@@ -123,10 +108,7 @@ export const prodShape = {
     })
     .optional(),
   /** StorageClass for every PersistentVolumeClaim (default: the cluster's default StorageClass). */
-  storageClassName: z
-    .string({ error: "expected a StorageClass name" })
-    .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: "expected a StorageClass name (DNS-1123 subdomain)" })
-    .optional(),
+  storageClassName: storageClassName.optional(),
 } satisfies Record<string, z.ZodType>;
 
 type ProdRaw = z.infer<z.ZodObject<typeof prodShape>>;
@@ -175,8 +157,8 @@ export interface ProdConfig {
  * Prometheus 3.14.0, tests/tools/metrics-roundtrip.test.ts).
  */
 export const PROD_DEFAULTS = {
-  dev: { prometheus: { replicas: 1, retentionSize: "", storageSize: "10Gi", outOfOrderTimeWindow: "10m" } },
-  prod: { prometheus: { replicas: 2, retentionSize: "45GB", storageSize: "50Gi", outOfOrderTimeWindow: "20m" } },
+  dev: { prometheus: { retentionSize: "", storageSize: "10Gi", outOfOrderTimeWindow: "10m" } },
+  prod: { prometheus: { retentionSize: "45GB", storageSize: "50Gi", outOfOrderTimeWindow: "20m" } },
 } as const;
 
 /**
@@ -246,7 +228,8 @@ export function resolveProd(raw: ProdRaw, base: BaseConfig, problems: ConfigProb
       problems.push({ path: `observer:prometheus.remoteWrite.${missing}`, message: "basic auth needs both username and password (secret)" });
     }
   }
-  const replicas = p.replicas ?? d.replicas;
+  // The default replica count is the sizing table's (components/sizing.ts).
+  const promReplicas = p.replicas ?? replicas(base.profile, "prometheus");
   const ooo = p.outOfOrderTimeWindow ?? d.outOfOrderTimeWindow;
   if (p.outOfOrderTimeWindow !== undefined && durationSeconds(p.outOfOrderTimeWindow) > 3600) {
     problems.push({ path: "observer:prometheus.outOfOrderTimeWindow", message: "expected at most 1h (a small window for pushed data)" });
@@ -257,7 +240,7 @@ export function resolveProd(raw: ProdRaw, base: BaseConfig, problems: ConfigProb
     ...(objectStorage !== undefined ? { objectStorage } : {}),
     tempo: kafka !== undefined ? { kafka: { address: kafka.address, topic: kafka.topic ?? "tempo-traces" } } : {},
     prometheus: {
-      replicas,
+      replicas: promReplicas,
       retentionSize: p.retentionSize ?? d.retentionSize,
       storageSize: p.storageSize ?? d.storageSize,
       outOfOrderTimeWindow: ooo,

@@ -3,9 +3,7 @@
  * Merged into the one `observer:*` schema by components/config.ts; resolved after the core keys.
  */
 import { z } from "zod";
-import type { BaseConfig, ConfigProblem, LabelSelector } from "../config";
-import { DNS1123_LABEL, LABEL_VALUE, port, QUALIFIED_NAME } from "../forms";
-import type { CiliumEntity } from "./network-policies";
+import { type BaseConfig, type ConfigProblem, DNS1123_LABEL, LABEL_VALUE, type LabelSelector, port, QUALIFIED_NAME } from "../forms";
 
 const CIDR = /^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/(3[0-2]|[12]?\d)$|^[0-9a-fA-F:]+:[0-9a-fA-F:]*\/(12[0-8]|1[01]\d|\d?\d)$/;
 
@@ -49,6 +47,23 @@ export const securityShape = {
     })
     .optional(),
 } satisfies Record<string, z.ZodType>;
+
+/**
+ * A Cilium `Entity` (cilium/cilium pkg/policy/api entity.go; the CiliumNetworkPolicy CRD's enum, every value): the
+ * non-pod peers {@link IngressControllerSource} and the Cilium-mode policies (./network-policies.ts) name.
+ */
+export type CiliumEntity =
+  | "all"
+  | "world"
+  | "cluster"
+  | "host"
+  | "init"
+  | "ingress"
+  | "unmanaged"
+  | "remote-node"
+  | "health"
+  | "none"
+  | "kube-apiserver";
 
 /** NetworkPolicy settings, resolved. */
 export interface NetworkPolicyConfig {

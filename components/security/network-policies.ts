@@ -36,16 +36,13 @@
  * the README documents. Everything here is correct either way.
  */
 import { collectorInstanceLabel, COLLECTORS, PORTS, RELEASES } from "../endpoints";
-import type { IngressControllerSource, NetworkPolicyConfig } from "./config";
+import type { LabelSelector } from "../forms";
+import type { CiliumEntity, IngressControllerSource, NetworkPolicyConfig } from "./config";
 
 // ---------------------------------------------------------------------------------------------
 // Plain NetworkPolicy shapes (networking.k8s.io/v1), no Pulumi types: tests build and read them.
 // ---------------------------------------------------------------------------------------------
 
-export interface LabelSelector {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: { key: string; operator: "In" | "NotIn" | "Exists" | "DoesNotExist"; values?: string[] }[];
-}
 export interface PolicyPort {
   protocol: "TCP" | "UDP";
   port: number;
@@ -83,22 +80,6 @@ export interface NetworkPolicyObject {
 // ingress.go IngressRule, egress.go EgressRule, l4.go PortRule/PortProtocol, entity.go Entity) and the CRD
 // pkg/k8s/apis/cilium.io/client/crds/v2/ciliumnetworkpolicies.yaml generated from them.
 // ---------------------------------------------------------------------------------------------
-
-/** `Entity` (entity.go): the CRD's enum, every value. */
-export const CILIUM_ENTITIES = [
-  "all",
-  "world",
-  "cluster",
-  "host",
-  "init",
-  "ingress",
-  "unmanaged",
-  "remote-node",
-  "health",
-  "none",
-  "kube-apiserver",
-] as const;
-export type CiliumEntity = (typeof CILIUM_ENTITIES)[number];
 
 /** `PortProtocol` (l4.go): `port` is a string (a number 0-65535 or a port name); protocol TCP, UDP or ANY. */
 export interface CiliumPortProtocol {

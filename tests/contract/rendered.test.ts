@@ -17,6 +17,7 @@
  * 5. Alertmanager: every *_file of the generated config is a key of the receivers Secret at the operator's mount path;
  * 6. Loki/Tempo: object-storage Secret and keys; collectors' exporters reach the write paths in every mode.
  */
+import type { LabelSelector } from "../../components/forms";
 import { parseConfig, type ObserverConfig } from "../../components/config";
 import { alertmanagerConfig, receiverSecretData, RECEIVERS_SECRET_NAME, SECRETS_MOUNT_DIR } from "../../components/alerting/alertmanager";
 import { prometheusRuleBodies } from "../../components/alerting/index";
@@ -41,7 +42,6 @@ import {
   kafkaEgress,
   objectStorageEgress,
   workloads,
-  type LabelSelector,
   type NetworkPolicyObject,
   type WorkloadKey,
 } from "../../components/security/network-policies";

@@ -18,7 +18,8 @@
  * rule of any selecting policy allows the peer and port (the two kinds are additive on Cilium). Policies apply to
  * pods of their namespace that are not on the host network.
  */
-import type { CiliumNetworkPolicyObject, LabelSelector, NetworkPolicyObject, PolicyPeer } from "../../components/security/network-policies";
+import type { LabelSelector } from "../../components/forms";
+import type { CiliumNetworkPolicyObject, NetworkPolicyObject, PolicyPeer } from "../../components/security/network-policies";
 
 export type CniModel = "reference" | "cilium";
 

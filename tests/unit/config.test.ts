@@ -3,11 +3,10 @@ import {
   ConfigError,
   configSchema,
   decodeRawValue,
-  durationHours,
-  durationSeconds,
   parseConfig,
   rawFromPulumiConfig,
 } from "../../components/config";
+import { durationHours, durationSeconds } from "../../components/forms";
 import { PROD_RAW } from "../helpers/fixtures";
 import { keyPathOf, nest, schemaLeaves } from "../helpers/schema-leaves";
 

@@ -22,7 +22,7 @@ import {
 } from "../../../components/security/network-policies";
 import { INGRESS_CLASSES, resolveSecurity } from "../../../components/security/config";
 import { ciliumNetworkPolicyProblems } from "../../helpers/cilium-schema";
-import type { BaseConfig, ConfigProblem } from "../../../components/config";
+import type { BaseConfig, ConfigProblem } from "../../../components/forms";
 
 const NS = "datalayer-observer";
 /** A config with the Grafana ingress on, served by ingress-nginx (class nginx) unless `raw` says otherwise. */
