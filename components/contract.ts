@@ -58,8 +58,12 @@ export const CONTRACT: readonly ContractRow[] = [
   })),
 ];
 
-/** Prometheus label names of the contract, in table order. */
-export const CONTRACT_PROM_LABELS: readonly string[] = CONTRACT.map((r) => r.promLabel);
+/**
+ * OTLP resource attributes Prometheus promotes to labels (kube-prometheus-stack `otlp.promoteResourceAttributes`): the
+ * contract's, except `instance`, which Prometheus' OTLP receiver already sets from `service.instance.id` (as it
+ * sets `job` from `service.namespace`/`service.name`).
+ */
+export const PROMETHEUS_PROMOTED_ATTRIBUTES: readonly string[] = CONTRACT.map((r) => r.attribute).filter((a) => a !== "instance");
 
-/** Loki index labels (everything else is structured metadata). */
-export const LOKI_INDEX_LABELS: readonly string[] = CONTRACT.filter((r) => r.loki === "index").map((r) => r.promLabel);
+/** OTLP resource attributes Loki indexes as stream labels (the `index` rows); the rest is structured metadata. */
+export const LOKI_INDEX_ATTRIBUTES: readonly string[] = CONTRACT.filter((r) => r.loki === "index").map((r) => r.attribute);

@@ -1,7 +1,7 @@
 /**
  * Fixed names and in-cluster addresses. Every Helm release has a fixed name and, where the chart
  * supports it, a `fullnameOverride`, so the Services below are predictable. All wiring (datasources,
- * exporters, remote write, NetworkPolicies, docs) goes through {@link endpoints} / {@link endpointsFor};
+ * exporters, remote write, NetworkPolicies, docs) goes through {@link endpoints};
  * nothing else spells a host name or a port.
  *
  * Every Service name and port here was checked against the manifests the pinned charts render
@@ -92,30 +92,37 @@ function ep(service: string, namespace: string, port: number, scheme = "http"): 
   return { service, port, host, url: `${scheme}://${host}:${port}` };
 }
 
-/** Which shape of each backend runs (it decides the Services). */
-export interface EndpointOptions {
-  /** Prometheus replicas; above 1 each replica has its own Service (`observer-prometheus-<i>`). @default 1 */
-  readonly prometheusReplicas?: number;
-  /** Loki deployment mode. @default "monolithic" */
-  readonly loki?: "monolithic" | "distributed";
-  /** Tempo chart. @default "single" */
-  readonly tempo?: "single" | "distributed";
+/** The config facts that decide which Services exist (a structural subset of ObserverConfig). */
+export interface EndpointConfig {
+  readonly namespace: string;
+  readonly profile: "dev" | "prod";
+  /** Above 1 replica, each has its own Service (`observer-prometheus-<i>`, kube-prometheus-stack servicePerReplica). */
+  readonly prometheus: { readonly replicas: number };
+  readonly tempo: { readonly kafka?: { readonly address: string } };
 }
 
-/** Every service the stack wires to, in `namespace`. Prefer {@link endpointsFor} (it reads the shapes from config). */
-export function endpoints(namespace: string, opts: EndpointOptions = {}) {
+/** tempo-distributed only in prod with a Kafka address; otherwise the single binary. */
+export function tempoMode(cfg: Pick<EndpointConfig, "profile" | "tempo">): "single" | "distributed" {
+  return cfg.profile === "prod" && cfg.tempo.kafka !== undefined ? "distributed" : "single";
+}
+
+/**
+ * Every service the stack wires to, for the shapes the config runs: Loki Distributed in prod (object storage),
+ * Monolithic in dev; tempo-distributed in prod with Kafka ({@link tempoMode}); a Service per Prometheus replica.
+ */
+export function endpoints(cfg: EndpointConfig) {
+  const namespace = cfg.namespace;
   const kps = RELEASES.kubePrometheusStack.fullname;
-  const replicas = opts.prometheusReplicas ?? 1;
   const prometheus = ep(`${kps}-prometheus`, namespace, PORTS.prometheus);
   /** Where pushed data must go: every replica (HA pairs do not share data), else the one Service. */
   const prometheusReplicas =
-    replicas > 1
-      ? Array.from({ length: replicas }, (_, i) => ep(`${kps}-prometheus-${i}`, namespace, PORTS.prometheus))
+    cfg.prometheus.replicas > 1
+      ? Array.from({ length: cfg.prometheus.replicas }, (_, i) => ep(`${kps}-prometheus-${i}`, namespace, PORTS.prometheus))
       : [prometheus];
   const lokiName = RELEASES.loki.fullname;
-  const lokiDistributed = opts.loki === "distributed";
-  const tempoName = opts.tempo === "distributed" ? RELEASES.tempoDistributed.fullname : RELEASES.tempo.fullname;
-  const tempoDistributed = opts.tempo === "distributed";
+  const lokiDistributed = cfg.profile === "prod";
+  const tempoDistributed = tempoMode(cfg) === "distributed";
+  const tempoName = tempoDistributed ? RELEASES.tempoDistributed.fullname : RELEASES.tempo.fullname;
   const tempoQuery = tempoDistributed ? `${tempoName}-query-frontend` : tempoName;
   const tempoIngest = tempoDistributed ? `${tempoName}-distributor` : tempoName;
   return {
@@ -144,30 +151,3 @@ export function endpoints(namespace: string, opts: EndpointOptions = {}) {
 }
 
 export type Endpoints = ReturnType<typeof endpoints>;
-
-/** The config facts that decide the shapes (a structural subset of ObserverConfig). */
-export interface EndpointConfig {
-  readonly namespace: string;
-  readonly profile: "dev" | "prod";
-  readonly prometheus: { readonly replicas: number };
-  readonly tempo: { readonly kafka?: { readonly address: string } };
-}
-
-/** Loki runs Distributed in prod (object storage), Monolithic in dev. */
-export function lokiMode(cfg: Pick<EndpointConfig, "profile">): "monolithic" | "distributed" {
-  return cfg.profile === "prod" ? "distributed" : "monolithic";
-}
-
-/** tempo-distributed only in prod with a Kafka address; otherwise the single binary. */
-export function tempoMode(cfg: Pick<EndpointConfig, "profile" | "tempo">): "single" | "distributed" {
-  return cfg.profile === "prod" && cfg.tempo.kafka !== undefined ? "distributed" : "single";
-}
-
-/** {@link endpoints} with every shape taken from the resolved config. */
-export function endpointsFor(cfg: EndpointConfig): Endpoints {
-  return endpoints(cfg.namespace, {
-    prometheusReplicas: cfg.prometheus.replicas,
-    loki: lokiMode(cfg),
-    tempo: tempoMode(cfg),
-  });
-}

@@ -16,7 +16,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { ObserverConfig } from "./config";
-import { RELEASES, endpointsFor, type Endpoints } from "./endpoints";
+import { RELEASES, endpoints, type Endpoints } from "./endpoints";
 import { commonLabels } from "./labels";
 import { kernelsPodMonitor } from "./monitors";
 import { releaseArgs } from "./release";
@@ -95,7 +95,7 @@ export class Observer extends pulumi.ComponentResource {
     const cfg = args.config;
     const prod = cfg.profile === "prod";
     const labels = commonLabels(args.stack ?? "observer.dev");
-    this.endpoints = endpointsFor(cfg);
+    this.endpoints = endpoints(cfg);
 
     // The namespace: kept in prod (it holds the PVCs of Prometheus, Loki, Tempo, Alertmanager);
     // in dev everything depends on it, so it is deleted last. Its Pod Security labels admit node exporter and the

@@ -17,7 +17,7 @@ export interface AccessOutputs {
 
 /** Pure: the access outputs for a config. */
 export function accessInfo(cfg: ObserverConfig): AccessOutputs {
-  const ep = endpoints(cfg.namespace);
+  const ep = endpoints(cfg);
   const portForward = `kubectl --namespace ${cfg.namespace} port-forward service/${RELEASES.grafana.fullname} ${GRAFANA_LOCAL_PORT}:${PORTS.grafanaService}`;
   // Without the ingress, Grafana serves at / (no sub-path), which the port-forward opens locally.
   const local = `http://localhost:${GRAFANA_LOCAL_PORT}`;

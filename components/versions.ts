@@ -93,18 +93,30 @@ export const IMAGES = {
   },
   /** The opt-in end-to-end test's OTLP/JSON sender (tests/e2e). */
   e2eCurl: { registry: "docker.io", repository: "curlimages/curl", tag: "8.11.1" },
-} as const;
+  /** The OpenTelemetry Operator (the chart's tag, its appVersion; only the repository is set, for the mirror). */
+  opentelemetryOperator: { registry: "ghcr.io", repository: "open-telemetry/opentelemetry-operator/opentelemetry-operator" },
+  /** The operator chart's helm-test image (a Docker Hub official image; the chart's tag). */
+  opentelemetryOperatorTest: { repository: "busybox" },
+} as const satisfies Record<string, ImageRef>;
 
 export interface ImageRef {
-  readonly registry: string;
+  /** Absent: a Docker Hub name as charts write it (`busybox`, `grafana/loki`). */
+  readonly registry?: string;
   readonly repository: string;
-  readonly tag: string;
+  /** Absent: a repository for a chart that takes the tag separately. */
+  readonly tag?: string;
 }
 
-/** `registry/repository:tag`, with the registry replaced by `mirror` when one is configured. */
+/**
+ * THE image-mirror rule: `registry/repository[:tag]`, pulled from `mirror` (`observer:images.mirror`) when one is
+ * configured: the mirror replaces the registry, and a Docker Hub official image (`busybox`) is found under
+ * `library/` there.
+ */
 export function imageString(image: ImageRef, mirror?: string): string {
-  const registry = mirror ? mirror.replace(/\/+$/, "") : image.registry;
-  return `${registry}/${image.repository}:${image.tag}`;
+  const tag = image.tag !== undefined ? `:${image.tag}` : "";
+  if (mirror === undefined || mirror === "") return `${image.registry !== undefined ? `${image.registry}/` : ""}${image.repository}${tag}`;
+  const path = image.registry === undefined && !image.repository.includes("/") ? `library/${image.repository}` : image.repository;
+  return `${mirror.replace(/\/+$/, "")}/${path}${tag}`;
 }
 
 /** The effective pin of a chart after config overrides (`charts.<key>` and `charts.mirror`). */

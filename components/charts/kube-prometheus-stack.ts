@@ -9,13 +9,13 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { alertmanagerValues, defaultRulesValues } from "../alerting/values";
 import type { ObserverConfig } from "../config";
-import { APP_POD_LABEL, CONTRACT, POOL_POD_LABELS } from "../contract";
+import { APP_POD_LABEL, POOL_POD_LABELS, PROMETHEUS_PROMOTED_ATTRIBUTES } from "../contract";
 import { RELEASES } from "../endpoints";
 import { grafanaValues } from "../grafana/values";
 import { KERNELS_POD_MONITOR_APP, POD_MONITOR_LABEL, SERVICE_MONITOR_LABELS } from "../labels";
 import { REPLICAS, resources } from "../sizing";
 import { restrictedContainerSecurityContext } from "../security/pod-security";
-import { mirror, monitorLabels, pvcSpec, VOLUME_SIZES } from "./common";
+import { monitorLabels, pvcSpec, VOLUME_SIZES } from "./common";
 import { deepMerge } from "./merge";
 import { GRAFANA_ADMIN_KEYS, GRAFANA_ADMIN_SECRET, REMOTE_WRITE_KEYS, REMOTE_WRITE_SECRET } from "./secrets";
 import { GRAFANA_TMP_VOLUMES, podSecurity } from "./security";
@@ -27,12 +27,6 @@ export const RULE_SELECTOR_LABELS = { "monitoring.datalayer.io/instance": "obser
 
 /** Name of Prometheus' default scrape class (adds the contract labels to every scraped target). */
 export const CONTRACT_SCRAPE_CLASS = "observer-contract";
-
-/**
- * OTLP resource attributes Prometheus promotes to labels: the contract's, except `instance`, which the
- * OTLP receiver already sets from `service.instance.id` (as it sets `job` from service.namespace/service.name).
- */
-export const PROMETHEUS_OTLP_PROMOTED: readonly string[] = CONTRACT.map((r) => r.attribute).filter((a) => a !== "instance");
 
 /** Inputs that are not config. */
 export interface KubePrometheusStackContext {
@@ -71,7 +65,7 @@ export function kubePrometheusStack(cfg: ObserverConfig, ctx: KubePrometheusStac
   const promReplicas = cfg.prometheus.replicas;
   const amReplicas = REPLICAS.alertmanager[p];
   const sm = () => ({ additionalLabels: monitorLabels() });
-  const m = mirror(cfg);
+  const m = cfg.images.mirror;
   const rw = cfg.prometheus.remoteWrite;
   // Container security contexts: the restricted defaults, a fresh copy per key (components/charts/security.ts).
   const restricted = () => restrictedContainerSecurityContext();
@@ -119,7 +113,7 @@ export function kubePrometheusStack(cfg: ObserverConfig, ctx: KubePrometheusStac
         // `http_server_request_duration_seconds`), the names the contract labels, rules and dashboards use; a
         // default that changes with a Prometheus upgrade would rename every pushed series.
         otlp: {
-          promoteResourceAttributes: [...PROMETHEUS_OTLP_PROMOTED],
+          promoteResourceAttributes: [...PROMETHEUS_PROMOTED_ATTRIBUTES],
           translationStrategy: "UnderscoreEscapingWithSuffixes",
           keepIdentifyingResourceAttributes: true,
         },

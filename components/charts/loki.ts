@@ -12,16 +12,13 @@
  *   query-frontend directly (components/endpoints.ts), which saves the nginx pod and its image.
  */
 import type { ObserverConfig } from "../config";
-import { CONTRACT } from "../contract";
+import { LOKI_INDEX_ATTRIBUTES } from "../contract";
 import { RELEASES } from "../endpoints";
 import { LOKI_CACHE_MB, replicas, resources } from "../sizing";
 import { restrictedContainerSecurityContext } from "../security/pod-security";
-import { mirror, monitorLabels, VOLUME_SIZES } from "./common";
+import { monitorLabels, VOLUME_SIZES } from "./common";
 import { OBJECT_STORAGE_KEYS, OBJECT_STORAGE_SECRET } from "./secrets";
 import { podSecurity } from "./security";
-
-/** OTLP resource attributes Loki indexes as stream labels (the contract's `index` rows); the rest is structured metadata. */
-export const LOKI_OTLP_INDEX_ATTRIBUTES: readonly string[] = CONTRACT.filter((r) => r.loki === "index").map((r) => r.attribute);
 
 /** TSDB schema v13 from this date (a fixed past date: changing it would rewrite the schema history). */
 export const LOKI_SCHEMA_FROM = "2024-04-01";
@@ -40,7 +37,7 @@ function limitsConfig(cfg: ObserverConfig): Record<string, unknown> {
       resource_attributes: {
         // Only the contract's index labels become stream labels (Loki's default list is replaced).
         ignore_defaults: true,
-        attributes_config: [{ action: "index_label", attributes: [...LOKI_OTLP_INDEX_ATTRIBUTES] }],
+        attributes_config: [{ action: "index_label", attributes: [...LOKI_INDEX_ATTRIBUTES] }],
       },
     },
   };
@@ -77,7 +74,7 @@ function lokiConfig(
 
 export function loki(cfg: ObserverConfig): Record<string, unknown> {
   const p = cfg.profile;
-  const m = mirror(cfg);
+  const m = cfg.images.mirror;
   const common = {
     fullnameOverride: RELEASES.loki.fullname,
     // Every Loki component (`loki.*SecurityContext`, templates/_pod.tpl) and both memcached caches with their

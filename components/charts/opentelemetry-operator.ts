@@ -10,23 +10,18 @@
  */
 import type { ObserverConfig } from "../config";
 import { RELEASES } from "../endpoints";
-import { IMAGES } from "../versions";
+import { IMAGES, imageString } from "../versions";
 import { restrictedContainerSecurityContext } from "../security/pod-security";
 import { replicas, resources } from "../sizing";
-import { keepAnnotations, mirroredRepository, monitorLabels } from "./common";
+import { keepAnnotations, monitorLabels } from "./common";
 import { WEBHOOK_BYPASS_LABEL } from "../labels";
 import { podSecurity } from "./security";
-
-/** The operator image repository (the chart's default, with its registry). */
-export const OPERATOR_IMAGE_REPOSITORY = "ghcr.io/open-telemetry/opentelemetry-operator/opentelemetry-operator";
-
-/** The chart's helm-test image (Docker Hub official image). */
-export const TEST_IMAGE_REPOSITORY = "busybox";
 
 export function opentelemetryOperator(cfg: ObserverConfig): Record<string, unknown> {
   const p = cfg.profile;
   const issuer = cfg.operator.certManagerIssuer;
   const n = replicas(p, "opentelemetry-operator");
+  const m = cfg.images.mirror;
   return {
     fullnameOverride: RELEASES.opentelemetryOperator.fullname,
     replicaCount: n,
@@ -36,9 +31,9 @@ export function opentelemetryOperator(cfg: ObserverConfig): Record<string, unkno
     // certificate is a read-only Secret mount).
     securityContext: podSecurity("opentelemetryOperator"),
     manager: {
-      image: { repository: mirroredRepository(cfg, OPERATOR_IMAGE_REPOSITORY) },
+      image: { repository: imageString(IMAGES.opentelemetryOperator, m) },
       collectorImage: {
-        repository: mirroredRepository(cfg, `${IMAGES.collectorContrib.registry}/${IMAGES.collectorContrib.repository}`),
+        repository: imageString({ registry: IMAGES.collectorContrib.registry, repository: IMAGES.collectorContrib.repository }, m),
         tag: IMAGES.collectorContrib.tag,
       },
       createRbacPermissions: false,
@@ -47,7 +42,7 @@ export function opentelemetryOperator(cfg: ObserverConfig): Record<string, unkno
       serviceMonitor: { enabled: true, extraLabels: monitorLabels() },
     },
     // helm-test pods only (`helm test`; never run by `pulumi up`): their image follows the mirror too.
-    testFramework: { image: { repository: mirroredRepository(cfg, TEST_IMAGE_REPOSITORY) }, securityContext: restrictedContainerSecurityContext() },
+    testFramework: { image: { repository: imageString(IMAGES.opentelemetryOperatorTest, m) }, securityContext: restrictedContainerSecurityContext() },
     admissionWebhooks: {
       certManager: issuer !== undefined ? { enabled: true, issuerRef: { name: issuer.name, kind: issuer.kind } } : { enabled: false },
       autoGenerateCert: { enabled: issuer === undefined, recreate: false },

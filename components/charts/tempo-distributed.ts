@@ -12,7 +12,7 @@ import { RELEASES } from "../endpoints";
 import { tempoMetricsGeneratorValues } from "../grafana/metrics-generator";
 import { replicas, resources, TEMPO_CACHE_MB } from "../sizing";
 import { restrictedContainerSecurityContext } from "../security/pod-security";
-import { mirror, monitorLabels } from "./common";
+import { monitorLabels } from "./common";
 import { deepMerge, isPlainObject } from "./merge";
 import { OBJECT_STORAGE_SECRET } from "./secrets";
 import { podSecurity } from "./security";
@@ -49,7 +49,7 @@ export function tempoDistributed(cfg: ObserverConfig): Record<string, unknown> {
   const p = cfg.profile;
   const kafka = cfg.tempo.kafka;
   if (kafka === undefined) throw new Error("tempo-distributed: needs observer:tempo.kafka.address");
-  const m = mirror(cfg);
+  const m = cfg.images.mirror;
   const creds = cfg.objectStorage?.credentials !== undefined;
   // Credentials reach the Tempo components (not memcached) only as environment variables from the Secret,
   // substituted into the config by `-config.expand-env=true`.

@@ -12,7 +12,7 @@ import { RELEASES } from "../endpoints";
 import { tempoMetricsGeneratorValues } from "../grafana/metrics-generator";
 import { replicas, resources } from "../sizing";
 import { restrictedContainerSecurityContext } from "../security/pod-security";
-import { mirror, monitorLabels, VOLUME_SIZES } from "./common";
+import { monitorLabels, VOLUME_SIZES } from "./common";
 import { deepMerge } from "./merge";
 import { OBJECT_STORAGE_KEYS, OBJECT_STORAGE_SECRET } from "./secrets";
 import { podSecurity } from "./security";
@@ -35,7 +35,7 @@ export function tempoS3(cfg: ObserverConfig): Record<string, unknown> {
 
 export function tempo(cfg: ObserverConfig): Record<string, unknown> {
   const p = cfg.profile;
-  const m = mirror(cfg);
+  const m = cfg.images.mirror;
   const objectStore = p === "prod";
   const creds = objectStore && cfg.objectStorage?.credentials !== undefined;
   const values: Record<string, unknown> = {

@@ -4,7 +4,7 @@
  */
 import { restrictedContainerSecurityContext } from "../security/pod-security";
 import type { ObserverConfig } from "../config";
-import { COLLECTORS, endpointsFor } from "../endpoints";
+import { endpoints } from "../endpoints";
 import { IMAGES, imageString } from "../versions";
 import { contractPodLabelRules, contractStatements } from "./contract";
 
@@ -112,7 +112,7 @@ export function delivery(cfg: ObserverConfig, storage?: string): JsonObject {
 
 /** OTLP/HTTP exporter to Loki's native OTLP endpoint, with the tenant header when multi-tenant. */
 export function lokiExporter(cfg: ObserverConfig, storage?: string): JsonObject {
-  const loki = endpointsFor(cfg).lokiWrite;
+  const loki = endpoints(cfg).lokiWrite;
   return {
     logs_endpoint: `${loki.url}/otlp/v1/logs`,
     ...(cfg.loki.tenant !== undefined ? { headers: { "X-Scope-OrgID": cfg.loki.tenant } } : {}),
@@ -177,6 +177,3 @@ export function commonSpec(cfg: ObserverConfig, serviceAccount: string): JsonObj
     securityContext: containerSecurity(),
   };
 }
-
-/** Names of the two CRs (see endpoints.ts). */
-export const CR_NAMES = COLLECTORS;

@@ -85,10 +85,3 @@ export function contractPodLabelRules(rows: readonly ContractRow[] = CONTRACT): 
     producer.kind === "pod-label" ? [{ tag_name: row.attribute, key: producer.label, from: "pod" as const }] : [],
   );
 }
-
-/**
- * The resource attributes Prometheus must promote to labels (kube-prometheus-stack
- * `prometheus.prometheusSpec.otlp.promoteResourceAttributes`): the whole contract. Prometheus
- * also derives `job` and `instance` from `service.*` itself.
- */
-export const PROMETHEUS_PROMOTED_ATTRIBUTES: readonly string[] = CONTRACT.map((r) => r.attribute);

@@ -5,7 +5,7 @@
  * v1beta1 `spec`, config as an object.
  */
 import type { ObserverConfig } from "../config";
-import { endpoints, endpointsFor, PORTS } from "../endpoints";
+import { endpoints, PORTS } from "../endpoints";
 import { collectorResources } from "../sizing";
 import {
   batch,
@@ -36,15 +36,6 @@ export const LEGACY_JOB_PROCESSOR = "transform/prometheus-job-legacy";
 
 /** Prometheus' OTLP ingestion path (needs `enableOTLPReceiver: true`). */
 export const PROMETHEUS_OTLP_PATH = "/api/v1/otlp/v1/metrics";
-
-/**
- * Per-replica Prometheus base URLs: with more than one replica, kube-prometheus-stack gives each
- * replica its own Service (`observer-prometheus-<i>`, servicePerReplica), so every replica receives
- * every sample (OTLP push is not replicated by Prometheus itself). One replica: the one Service.
- */
-export function prometheusReplicaUrls(namespace: string, replicas: number): string[] {
-  return endpoints(namespace, { prometheusReplicas: replicas }).prometheusReplicas.map((e) => e.url);
-}
 
 /**
  * One `otlp_http` exporter per Prometheus (replica) base URL. Each has its own retry and queue,
@@ -99,20 +90,16 @@ export function legacyJobTransform(): JsonObject {
   };
 }
 
-export interface GatewayOptions {
-  /**
-   * Base URLs of the Prometheus instances to push to (one exporter each).
-   * @default every Prometheus replica of the config ({@link endpointsFor}).
-   */
-  prometheusUrls?: readonly string[];
-}
-
-/** The gateway's collector `config`. */
-export function gatewayConfig(cfg: ObserverConfig, opts: GatewayOptions = {}): JsonObject {
-  const ep = endpointsFor(cfg);
+/**
+ * The gateway's collector `config`. Metrics go to every Prometheus replica: with more than one, each has its own
+ * Service (components/endpoints.ts), and every replica must receive every sample (OTLP push is not replicated by
+ * Prometheus itself).
+ */
+export function gatewayConfig(cfg: ObserverConfig): JsonObject {
+  const ep = endpoints(cfg);
   const prod = cfg.profile === "prod";
   const storage = prod ? GATEWAY_QUEUE_STORAGE : undefined;
-  const prom = prometheusExporters(cfg, opts.prometheusUrls ?? ep.prometheusReplicas.map((e) => e.url), storage);
+  const prom = prometheusExporters(cfg, ep.prometheusReplicas.map((e) => e.url), storage);
   const legacy = cfg.metrics.jobLabel === "legacy";
   const processors = [...GATEWAY_PROCESSORS];
   const metricsProcessors = legacy ? [...processors.slice(0, -1), LEGACY_JOB_PROCESSOR, "batch"] : processors;
@@ -177,12 +164,12 @@ export function gatewayConfig(cfg: ObserverConfig, opts: GatewayOptions = {}): J
  * StatefulSet with one volume per replica for persistent queues, an autoscaler (HPA: needs
  * metrics-server) and a PodDisruptionBudget.
  */
-export function gatewayCollectorSpec(cfg: ObserverConfig, opts: GatewayOptions = {}): JsonObject {
+export function gatewayCollectorSpec(cfg: ObserverConfig): JsonObject {
   const g = cfg.collectors.gateway;
   const base = {
     ...commonSpec(cfg, SERVICE_ACCOUNTS.gateway),
     podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
-    config: gatewayConfig(cfg, opts),
+    config: gatewayConfig(cfg),
   };
   if (cfg.profile === "dev") {
     return {

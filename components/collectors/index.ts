@@ -34,11 +34,6 @@ export interface CollectorsArgs {
    * @default []
    */
   readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
-  /**
-   * Base URLs of the Prometheus instances the gateway pushes metrics to (one exporter each).
-   * @default the kube-prometheus-stack Prometheus Service; in prod pass `prometheusReplicaUrls(...)`
-   */
-  readonly prometheusUrls?: readonly string[];
   /** Resource hooks attached to each OpenTelemetry CR (collectors and Instrumentations). @default none */
   readonly hooks?: { readonly beforeDelete?: pulumi.ResourceHook };
 }
@@ -81,12 +76,7 @@ export class Collectors extends pulumi.ComponentResource {
     // Collectors: after the operator (webhook) and the RBAC their pods use.
     this.gatewayName = COLLECTORS.gateway;
     this.agentName = COLLECTORS.agent;
-    const gatewayBody = collectorCRBody(
-      COLLECTORS.gateway,
-      cfg,
-      gatewayCollectorSpec(cfg, args.prometheusUrls ? { prometheusUrls: args.prometheusUrls } : {}),
-      labels,
-    );
+    const gatewayBody = collectorCRBody(COLLECTORS.gateway, cfg, gatewayCollectorSpec(cfg), labels);
     this.gateway = new k8s.apiextensions.CustomResource(`${name}-gateway`, gatewayBody, {
       parent: this,
       dependsOn: [...base, args.operatorRelease, gatewaySa, binding],

@@ -12,19 +12,12 @@ import type { JsonObject } from "./common";
 /** Fixed name: the inject annotation `"true"` picks the single Instrumentation of the pod's namespace. */
 export const INSTRUMENTATION_NAME = "datalayer-instrumentation";
 
-export const INJECT_ANNOTATIONS = {
-  python: "instrumentation.opentelemetry.io/inject-python",
-  nodejs: "instrumentation.opentelemetry.io/inject-nodejs",
-  java: "instrumentation.opentelemetry.io/inject-java",
-  containerNames: "instrumentation.opentelemetry.io/container-names",
-} as const;
-
 function env(pairs: Record<string, string>): { name: string; value: string }[] {
   return Object.entries(pairs).map(([name, value]) => ({ name, value }));
 }
 
 export function instrumentationSpec(cfg: ObserverConfig): JsonObject {
-  const ep = endpoints(cfg.namespace);
+  const ep = endpoints(cfg);
   const http = {
     OTEL_EXPORTER_OTLP_ENDPOINT: ep.gatewayHttp.url,
     OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf",

@@ -16,7 +16,7 @@
  *   so the builders below are written with the variables exactly as Grafana interprets them.
  */
 import type { ObserverConfig } from "../config";
-import { endpointsFor } from "../endpoints";
+import { endpoints } from "../endpoints";
 import { EXEMPLAR_TRACE_ID_LABEL, SPAN_METRICS } from "./metrics-generator";
 
 /** Fixed datasource UIDs (dashboards and links reference these). */
@@ -90,7 +90,7 @@ export const TRACES_TO_LOGS_QUERY = `{\${__tags}} | ${LOKI_TRACE_ID_FIELD}="\${_
 /** The four datasources, as Grafana should interpret them (before provisioning escapes). */
 export function datasourceList(cfg: ObserverConfig): DatasourceProvisioning[] {
   // The read paths of the shapes that run (Loki/Tempo query frontends in their distributed modes).
-  const ep = endpointsFor(cfg);
+  const ep = endpoints(cfg);
   const tenant = cfg.loki.tenant;
   const traceLink = { datasourceUid: DATASOURCE_UIDS.tempo, url: "${__value.raw}", urlDisplayLabel: "View trace" };
   return [

@@ -20,7 +20,7 @@
  * Exemplars carry the trace id as `trace_id` (the Prometheus datasource links that label to Tempo).
  */
 import type { ObserverConfig } from "../config";
-import { endpointsFor } from "../endpoints";
+import { endpoints } from "../endpoints";
 
 /** Metric names the generator writes (Tempo 2.10.8 modules/generator/processor/{spanmetrics,servicegraphs}). */
 export const SPAN_METRICS = {
@@ -85,7 +85,7 @@ export const SERVICE_GRAPH_LABELS = [
 /** Values for the tempo chart: `tempo.metricsGenerator` and `tempo.overrides`. */
 export function tempoMetricsGeneratorValues(cfg: ObserverConfig): Record<string, unknown> {
   // Every Prometheus replica: HA replicas do not share data, so each must receive the generated series.
-  const remoteWriteUrls = endpointsFor(cfg).prometheusRemoteWriteUrls;
+  const remoteWriteUrls = endpoints(cfg).prometheusRemoteWriteUrls;
   return {
     tempo: {
       metricsGenerator: {

@@ -31,9 +31,8 @@
  * (our policies cover the operator). For collectors, the operator's `operand.networkpolicy` gate is
  * on by default and creates, per collector with `spec.networkPolicy.enabled`, an Ingress-only policy
  * opening the collector's declared ports (receivers, self-metrics) to every source. Policies are
- * additive, so it can only widen ours; we recommend the collectors set
- * {@link OPERATOR_COLLECTOR_NETWORK_POLICY} (`enabled: false`) so this file stays the one allow-list
- * the README documents. Everything here is correct either way.
+ * additive, so it can only widen ours: the collectors set `spec.networkPolicy.enabled: false` while ours are on
+ * (components/collectors/common.ts `commonSpec`), so this file stays the one allow-list the README documents.
  */
 import { collectorInstanceLabel, COLLECTORS, PORTS, RELEASES } from "../endpoints";
 import type { LabelSelector } from "../forms";
@@ -116,9 +115,6 @@ export interface CiliumNetworkPolicyObject {
     egress?: CiliumEgressRule[];
   };
 }
-
-/** What our collector CRs set as `spec.networkPolicy` (the collectors helper applies it). */
-export const OPERATOR_COLLECTOR_NETWORK_POLICY = { enabled: false } as const;
 
 // ---------------------------------------------------------------------------------------------
 // Workloads: pod selectors as the charts/operators label the pods.

@@ -35,9 +35,6 @@ export interface ContainerSecurityContext {
   seccompProfile: SeccompProfile;
 }
 
-/** The UID/GID we run our own containers as when the image does not fix one (the distroless "nonroot" user). */
-export const NON_ROOT_UID = 65532;
-
 /**
  * Pod-level defaults. `runAsUser`/`fsGroup` are set only when given: images such as Grafana (472),
  * Loki and Tempo (10001) and Prometheus (65534) have their own non-root users, and the charts set them.

@@ -4,7 +4,7 @@
  */
 import { COLLECTORS } from "../../components/endpoints";
 import { agentCollectorSpec } from "../../components/collectors/agent";
-import { gatewayCollectorSpec, prometheusReplicaUrls } from "../../components/collectors/gateway";
+import { gatewayCollectorSpec } from "../../components/collectors/gateway";
 import { instrumentationBodies } from "../../components/collectors/instrumentation";
 import { collectorServiceMonitorBody } from "../../components/collectors/monitors";
 import { collectorCRBody } from "../../components/collectors/bodies";
@@ -113,16 +113,7 @@ describe("our CR bodies are valid against the upstream CRDs", () => {
   it.each([
     ["dev gateway", () => collectorCRBody(COLLECTORS.gateway, dev, gatewayCollectorSpec(dev), labels)],
     ["legacy-job gateway", () => collectorCRBody(COLLECTORS.gateway, legacy, gatewayCollectorSpec(legacy), labels)],
-    [
-      "prod gateway (two Prometheus replicas)",
-      () =>
-        collectorCRBody(
-          COLLECTORS.gateway,
-          prod,
-          gatewayCollectorSpec(prod, { prometheusUrls: prometheusReplicaUrls(prod.namespace, 2) }),
-          labels,
-        ),
-    ],
+    ["prod gateway (two Prometheus replicas)", () => collectorCRBody(COLLECTORS.gateway, prod, gatewayCollectorSpec(prod), labels)],
     ["dev agent", () => collectorCRBody(COLLECTORS.agent, dev, agentCollectorSpec(dev), labels)],
     ["prod agent", () => collectorCRBody(COLLECTORS.agent, prod, agentCollectorSpec(prod), labels)],
   ])("%s", (_name, build) => {

@@ -29,7 +29,7 @@ import { collectorCRBody } from "../../components/collectors/bodies";
 import { MONITORING_PORT_NAME } from "../../components/collectors/common";
 import { gatewayCollectorSpec } from "../../components/collectors/gateway";
 import { collectorServiceMonitorBody } from "../../components/collectors/monitors";
-import { COLLECTORS, endpointsFor, RELEASES, type Endpoint } from "../../components/endpoints";
+import { COLLECTORS, endpoints, RELEASES, type Endpoint } from "../../components/endpoints";
 import { datasourceList } from "../../components/grafana/datasources";
 import { DASHBOARD_FOLDER_ANNOTATION, grafanaSubPath } from "../../components/grafana/values";
 import { commonLabels, DASHBOARD_LABEL, KERNELS_POD_MONITOR_APP, SERVICE_MONITOR_LABELS } from "../../components/labels";
@@ -492,7 +492,7 @@ describe("rendered facts file", () => {
 
 describe.each(VARIANTS)("%s", (v) => {
   const w = WORLDS[v];
-  const ep = endpointsFor(w.cfg);
+  const ep = endpoints(w.cfg);
 
   // 1 ----------------------------------------------------------------------------------------------------------
   describe("1. endpoints.ts against the rendered Services", () => {

@@ -21,6 +21,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { LocalWorkspace, type OutputMap, type Stack } from "@pulumi/pulumi/automation";
 
+import { parseConfig } from "../../components/config";
 import { COLLECTORS, PORTS, RELEASES, endpoints } from "../../components/endpoints";
 import {
   afterDestroyProblems,
@@ -259,7 +260,8 @@ function suite(s: E2eSettings): void {
     outputs = res.outputs;
 
     // Outputs.
-    const ep = endpoints(s.namespace);
+    // The gateway's Services depend on the namespace only.
+    const ep = endpoints(parseConfig({ namespace: s.namespace }));
     expect(out("namespace")).toBe(s.namespace);
     expect(out("otlpGrpcEndpoint")).toBe(ep.gatewayGrpc.url);
     expect(out("otlpHttpEndpoint")).toBe(ep.gatewayHttp.url);

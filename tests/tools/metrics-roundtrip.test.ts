@@ -30,7 +30,7 @@ import { gatewayConfig, PROMETHEUS_OTLP_PATH } from "../../components/collectors
 import { parseConfig, type ObserverConfig } from "../../components/config";
 import { durationSeconds } from "../../components/forms";
 import { CONTRACT, POOL_POD_LABELS, APP_POD_LABEL } from "../../components/contract";
-import { endpointsFor } from "../../components/endpoints";
+import { endpoints } from "../../components/endpoints";
 import { COLLECTOR_JOBS } from "../../components/alerting/rules";
 import { METRICS } from "../../components/inventory/metrics";
 import { PROD_RAW } from "../helpers/fixtures";
@@ -206,7 +206,7 @@ interface LocalGateway {
 
 async function localGateway(cfg: ObserverConfig, prometheus: PrometheusServer[], name: string, selfMetricsPort: number): Promise<LocalGateway> {
   const c = JSON.parse(JSON.stringify(gatewayConfig(cfg))) as any;
-  const replicas = endpointsFor(cfg).prometheusReplicas.map((e) => e.url);
+  const replicas = endpoints(cfg).prometheusReplicas.map((e) => e.url);
   // The generated exporters push to every replica's Service: point each at its local Prometheus, in order.
   const promExporters: Record<string, string> = {};
   for (const [id, e] of Object.entries<any>(c.exporters)) {

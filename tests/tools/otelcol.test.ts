@@ -16,7 +16,7 @@ import { spawn, spawnSync, type ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { gatewayConfig, prometheusReplicaUrls } from "../../components/collectors/gateway";
+import { gatewayConfig } from "../../components/collectors/gateway";
 import { agentConfig, POD_LOGS_DIR, AGENT_STATE_PATH } from "../../components/collectors/agent";
 import type { JsonObject } from "../../components/collectors/common";
 import { devConfig, prodConfig } from "../unit/collectors/fixtures";
@@ -75,7 +75,7 @@ describe("otelcol validate", () => {
   const variants: [string, () => JsonObject][] = [
     ["gateway dev", () => gatewayConfig(devConfig())],
     ["gateway prod", () => gatewayConfig(prodConfig())],
-    ["gateway prod, 2 Prometheus replicas", () => gatewayConfig(prodConfig(), { prometheusUrls: prometheusReplicaUrls("ns", 2) })],
+    ["gateway prod, 2 Prometheus replicas", () => gatewayConfig(prodConfig())],
     ["gateway prod, Loki tenant", () => gatewayConfig(prodConfig({}, "tenant-1"))],
     ["gateway metrics.jobLabel legacy", () => gatewayConfig(devConfig({ metrics: { jobLabel: "legacy" } }))],
     ["agent dev", () => agentConfig(devConfig())],

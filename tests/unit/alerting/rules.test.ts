@@ -18,7 +18,7 @@ import {
 import { prometheusRuleBodies } from "../../../components/alerting/index";
 import { defaultRulesValues } from "../../../components/alerting/values";
 import { isInventoried } from "../../../components/inventory/metrics";
-import { CONTRACT_PROM_LABELS } from "../../../components/contract";
+import { CONTRACT_PROM_LABELS } from "../../helpers/contract";
 import { SPAN_METRICS_LABELS } from "../../../components/grafana/metrics-generator";
 import { expectValidCR } from "../../helpers/crd-schema";
 

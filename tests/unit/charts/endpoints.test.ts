@@ -1,9 +1,9 @@
-import { endpoints, endpointsFor, lokiMode, tempoMode } from "../../../components/endpoints";
+import { endpoints, tempoMode } from "../../../components/endpoints";
 import { cfg } from "./fixtures";
 
 describe("endpoints", () => {
   it("dev: single Prometheus, Monolithic Loki, single-binary Tempo", () => {
-    const e = endpointsFor(cfg("dev"));
+    const e = endpoints(cfg("dev"));
     expect({
       prometheus: e.prometheus.url,
       rw: e.prometheusRemoteWriteUrls,
@@ -37,8 +37,8 @@ describe("endpoints", () => {
 
   it("prod with Kafka: a Service per Prometheus replica, Loki distributor/query-frontend, tempo-distributed", () => {
     const c = cfg("prodKafka");
-    expect([lokiMode(c), tempoMode(c)]).toEqual(["distributed", "distributed"]);
-    const e = endpointsFor(c);
+    expect(tempoMode(c)).toBe("distributed");
+    const e = endpoints(c);
     expect(e.prometheusReplicas.map((r) => r.service)).toEqual(["observer-prometheus-0", "observer-prometheus-1"]);
     expect(e.loki.service).toBe("observer-loki-query-frontend");
     expect(e.lokiWrite.service).toBe("observer-loki-distributor");
@@ -48,6 +48,6 @@ describe("endpoints", () => {
 
   it("prod without Kafka keeps the single binary", () => {
     expect(tempoMode(cfg("prod"))).toBe("single");
-    expect(endpoints("ns").tempo.service).toBe("observer-tempo");
+    expect(endpoints(cfg("prod")).tempo.service).toBe("observer-tempo");
   });
 });

@@ -3,7 +3,6 @@ import {
   contractRelabelings,
   GRAFANA_ADMIN_SECRET,
   kubePrometheusStack,
-  PROMETHEUS_OTLP_PROMOTED,
   RULE_SELECTOR_LABELS,
 } from "../../../components/charts/kube-prometheus-stack";
 import { deepMerge } from "../../../components/charts/merge";
@@ -204,7 +203,8 @@ describe("kubePrometheusStack", () => {
   });
 
   it("OTLP promotion excludes `instance` (set from service.instance.id by the receiver)", () => {
-    expect(PROMETHEUS_OTLP_PROMOTED.includes("instance")).toBe(false);
+    const v = kubePrometheusStack(cfg("dev"), CTX) as V;
+    expect(v.prometheus.prometheusSpec.otlp.promoteResourceAttributes.includes("instance")).toBe(false);
     expect(contractRelabelings({ clusterName: "c1" })[0]).toEqual({ action: "replace", targetLabel: "cluster", replacement: "c1" });
   });
 });

@@ -1,4 +1,5 @@
-import { loki, LOKI_OTLP_INDEX_ATTRIBUTES } from "../../../components/charts/loki";
+import { loki } from "../../../components/charts/loki";
+import { LOKI_INDEX_ATTRIBUTES } from "../../../components/contract";
 import { cfg } from "./fixtures";
 import { withoutSecurity } from "./security-paths";
 
@@ -120,6 +121,6 @@ describe("loki", () => {
   });
 
   it("index labels are the contract's index rows", () => {
-    expect(LOKI_OTLP_INDEX_ATTRIBUTES).toEqual(["service.name", "app", "namespace", "cluster"]);
+    expect(LOKI_INDEX_ATTRIBUTES).toEqual(["service.name", "app", "namespace", "cluster"]);
   });
 });

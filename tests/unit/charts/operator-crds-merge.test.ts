@@ -1,6 +1,6 @@
 import { chartValues } from "../../../components/charts/index";
 import { deepMerge } from "../../../components/charts/merge";
-import { mirroredRepository } from "../../../components/charts/common";
+import { imageString } from "../../../components/versions";
 import { opentelemetryOperator } from "../../../components/charts/opentelemetry-operator";
 import { prometheusOperatorCrds } from "../../../components/charts/prometheus-operator-crds";
 import { cfg, CTX } from "./fixtures";
@@ -72,13 +72,18 @@ describe("opentelemetryOperator", () => {
   });
 });
 
-describe("mirroredRepository", () => {
-  const m = { images: { mirror: "mirror.local:5000/proxy" } };
+describe("imageString (the image-mirror rule)", () => {
+  const m = "mirror.local:5000/proxy";
   it("replaces a registry host, keeps the path; Docker Hub names get library/", () => {
-    expect(mirroredRepository(m, "ghcr.io/a/b")).toBe("mirror.local:5000/proxy/a/b");
-    expect(mirroredRepository(m, "grafana/loki")).toBe("mirror.local:5000/proxy/grafana/loki");
-    expect(mirroredRepository(m, "busybox")).toBe("mirror.local:5000/proxy/library/busybox");
-    expect(mirroredRepository({ images: {} }, "ghcr.io/a/b")).toBe("ghcr.io/a/b");
+    expect(imageString({ registry: "ghcr.io", repository: "a/b" }, m)).toBe("mirror.local:5000/proxy/a/b");
+    expect(imageString({ repository: "grafana/loki" }, m)).toBe("mirror.local:5000/proxy/grafana/loki");
+    expect(imageString({ repository: "busybox" }, m)).toBe("mirror.local:5000/proxy/library/busybox");
+    expect(imageString({ registry: "ghcr.io", repository: "a/b" })).toBe("ghcr.io/a/b");
+    expect(imageString({ repository: "busybox" })).toBe("busybox");
+  });
+  it("keeps the tag, and a mirror's trailing slash does not double", () => {
+    expect(imageString({ registry: "ghcr.io", repository: "a/b", tag: "1.2" }, `${m}/`)).toBe("mirror.local:5000/proxy/a/b:1.2");
+    expect(imageString({ registry: "docker.io", repository: "curlimages/curl", tag: "8.11.1" })).toBe("docker.io/curlimages/curl:8.11.1");
   });
 });
 

@@ -5,8 +5,9 @@
  * contract attribute must come out with the expected value. This catches the old chart's bug:
  * an attribute written under one name and read under another.
  */
-import { CONTRACT, LOKI_INDEX_LABELS, POOL_POD_LABELS, APP_POD_LABEL } from "../../../components/contract";
-import { contractStatements, producerFor, PROMETHEUS_PROMOTED_ATTRIBUTES } from "../../../components/collectors/contract";
+import { CONTRACT, POOL_POD_LABELS, APP_POD_LABEL, PROMETHEUS_PROMOTED_ATTRIBUTES } from "../../../components/contract";
+import { contractStatements, producerFor } from "../../../components/collectors/contract";
+import { LOKI_INDEX_LABELS } from "../../helpers/contract";
 import { gatewayConfig } from "../../../components/collectors/gateway";
 import { agentConfig } from "../../../components/collectors/agent";
 import { devConfig } from "./fixtures";
@@ -190,10 +191,13 @@ describe("every contract row is produced under the name that is read", () => {
     );
   });
 
-  it("the whole contract is promoted to Prometheus labels, under the table's label names", () => {
-    expect(PROMETHEUS_PROMOTED_ATTRIBUTES).toEqual(CONTRACT.map((r) => r.attribute));
+  it("the whole contract reaches Prometheus under the table's label names: promoted, or `instance` set by the OTLP receiver", () => {
+    // Prometheus' OTLP receiver sets `instance` from service.instance.id itself (tests/tools/metrics-roundtrip.test.ts).
+    expect([...PROMETHEUS_PROMOTED_ATTRIBUTES, "instance"].sort()).toEqual(CONTRACT.map((r) => r.attribute).sort());
     // Prometheus (UnderscoreEscapingWithSuffixes) replaces every character outside [a-zA-Z0-9_] by '_'.
-    expect(PROMETHEUS_PROMOTED_ATTRIBUTES.map((a) => a.replace(/[^a-zA-Z0-9_]/g, "_"))).toEqual(CONTRACT.map((r) => r.promLabel));
+    expect(PROMETHEUS_PROMOTED_ATTRIBUTES.map((a) => a.replace(/[^a-zA-Z0-9_]/g, "_"))).toEqual(
+      CONTRACT.filter((r) => r.attribute !== "instance").map((r) => r.promLabel),
+    );
   });
 
   it("Loki index labels are the four the issue names", () => {

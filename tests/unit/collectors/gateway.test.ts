@@ -3,7 +3,6 @@ import {
   gatewayConfig,
   legacyJobTransform,
   prometheusExporters,
-  prometheusReplicaUrls,
 } from "../../../components/collectors/gateway";
 import { contractStatements } from "../../../components/collectors/contract";
 import { devConfig, prodConfig } from "./fixtures";
@@ -114,10 +113,13 @@ describe("gateway (dev golden)", () => {
 
 describe("gateway (prod)", () => {
   const cfg = prodConfig({}, "datalayer");
-  // Default: every replica of the config (prod has 2); the explicit list must give the same.
   const spec = gatewayCollectorSpec(cfg) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
-  it("defaults to every Prometheus replica of the config", () => {
-    expect(gatewayCollectorSpec(cfg, { prometheusUrls: prometheusReplicaUrls(cfg.namespace, 2) })).toEqual(spec);
+  it("pushes metrics to every Prometheus replica of the config (prod has 2), one exporter each", () => {
+    const prom = Object.entries<{ metrics_endpoint?: string }>(spec.config.exporters).filter(([k]) => k.startsWith("otlp_http/prometheus"));
+    expect(prom.map(([k, e]) => [k, e.metrics_endpoint])).toEqual([0, 1].map((i) => [
+      `otlp_http/prometheus-${i}`,
+      `http://observer-prometheus-${i}.${NS}.svc.cluster.local:9090/api/v1/otlp/v1/metrics`,
+    ]));
   });
 
   it("is a StatefulSet with a queue volume per replica, autoscaler and PDB", () => {

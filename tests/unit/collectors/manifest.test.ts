@@ -12,7 +12,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { gatewayConfig, prometheusReplicaUrls } from "../../../components/collectors/gateway";
+import { gatewayConfig } from "../../../components/collectors/gateway";
 import { agentConfig } from "../../../components/collectors/agent";
 import { devConfig, prodConfig } from "./fixtures";
 
@@ -54,7 +54,7 @@ function manifestModules(kind: Kind): Set<string> {
 const configs = [
   ["dev gateway", () => gatewayConfig(devConfig())],
   ["legacy gateway", () => gatewayConfig(devConfig({ metrics: { jobLabel: "legacy" } }))],
-  ["prod gateway", () => gatewayConfig(prodConfig(), { prometheusUrls: prometheusReplicaUrls("ns", 2) })],
+  ["prod gateway", () => gatewayConfig(prodConfig())],
   ["agent", () => agentConfig(devConfig())],
 ] as const;
 

@@ -3,7 +3,7 @@
  * fits the grid, datasource UIDs that exist, legends that name grouped labels, labels from the metadata
  * contract (or the Tempo generator's own), and deterministic JSON.
  */
-import { LOKI_INDEX_LABELS, CONTRACT_PROM_LABELS } from "../../../components/contract";
+import { LOKI_INDEX_LABELS, CONTRACT_PROM_LABELS } from "../../helpers/contract";
 import { DATASOURCE_UIDS } from "../../../components/grafana/datasources";
 import { dashboardFiles, dashboardJson, type DashboardJson, type PanelJson } from "../../../components/grafana/dashboards";
 import { SERVICE_GRAPH_LABELS, SERVICE_GRAPH_METRICS, SPAN_METRICS, SPAN_METRICS_LABELS } from "../../../components/grafana/metrics-generator";

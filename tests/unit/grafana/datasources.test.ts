@@ -12,7 +12,7 @@ import {
   TRACES_TO_METRICS_QUERIES,
 } from "../../../components/grafana/datasources";
 import { endpoints } from "../../../components/endpoints";
-import { LOKI_INDEX_LABELS } from "../../../components/contract";
+import { LOKI_INDEX_LABELS } from "../../helpers/contract";
 
 const CFG = parseConfig({ clusterName: "c1" });
 const TENANT = parseConfig({ clusterName: "c1", loki: { tenant: "datalayer" } });
@@ -54,7 +54,7 @@ describe("datasource UIDs", () => {
 });
 
 describe("datasourceList (as Grafana interprets it)", () => {
-  const ep = endpoints("datalayer-observer");
+  const ep = endpoints(CFG);
   const [prom, loki, tempo, am] = datasourceList(CFG);
 
   it("Prometheus links exemplars' trace_id to Tempo", () => {

@@ -6,7 +6,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { parseConfig } from "../../../components/config";
-import { CONTRACT, CONTRACT_PROM_LABELS } from "../../../components/contract";
+import { CONTRACT } from "../../../components/contract";
+import { CONTRACT_PROM_LABELS } from "../../helpers/contract";
 import { endpoints } from "../../../components/endpoints";
 import {
   GENERATOR_PROCESSORS,
@@ -63,7 +64,7 @@ describe("tempoMetricsGeneratorValues", () => {
 
   it("remote-writes into Prometheus' receiver, with exemplars", () => {
     const rw = v.tempo.metricsGenerator.storage.remote_write;
-    expect(rw).toEqual([{ url: `${endpoints("obs").prometheus.url}/api/v1/write`, send_exemplars: true }]);
+    expect(rw).toEqual([{ url: `${endpoints(CFG).prometheus.url}/api/v1/write`, send_exemplars: true }]);
     expect(v.tempo.metricsGenerator.remoteWriteUrl).toBe(rw[0].url);
   });
 
