@@ -15,9 +15,11 @@ import { grafanaValues } from "../grafana/values";
 import { KERNELS_POD_MONITOR_APP, POD_MONITOR_LABEL, SERVICE_MONITOR_LABELS } from "../labels";
 import { REPLICAS, resources } from "../sizing";
 import { restrictedContainerSecurityContext } from "../security/pod-security";
-import { mirror, monitorLabels, pvcSpec, VOLUME_SIZES } from "./common";
+import { mirror, monitorLabels, pvcSpec, registry, VOLUME_SIZES } from "./common";
 import { deepMerge } from "./merge";
 import { GRAFANA_ADMIN_KEYS, GRAFANA_ADMIN_SECRET, REMOTE_WRITE_KEYS, REMOTE_WRITE_SECRET } from "./secrets";
+import { IMAGES } from "../versions";
+import { grafanaAdminPasswordInitContainer } from "./grafana-admin";
 import { GRAFANA_TMP_VOLUMES, podSecurity } from "./security";
 
 export { GRAFANA_ADMIN_SECRET, GRAFANA_ADMIN_KEYS };
@@ -75,6 +77,8 @@ export function kubePrometheusStack(cfg: ObserverConfig, ctx: KubePrometheusStac
   const rw = cfg.prometheus.remoteWrite;
   // Container security contexts: the restricted defaults, a fresh copy per key (components/charts/security.ts).
   const restricted = () => restrictedContainerSecurityContext();
+  // prod keeps Grafana's database (users, preferences, annotations) on a volume.
+  const grafanaPersistent = p === "prod";
 
   const values: Record<string, unknown> = {
     fullnameOverride: kps,
@@ -176,6 +180,8 @@ export function kubePrometheusStack(cfg: ObserverConfig, ctx: KubePrometheusStac
 
     grafana: {
       fullnameOverride: RELEASES.grafana.fullname,
+      // The chart's default (its appVersion), pinned in versions.ts: the admin-password init container runs the same.
+      image: { registry: registry(cfg, IMAGES.grafana.registry), repository: IMAGES.grafana.repository, tag: IMAGES.grafana.tag },
       admin: { existingSecret: GRAFANA_ADMIN_SECRET, userKey: GRAFANA_ADMIN_KEYS.user, passwordKey: GRAFANA_ADMIN_KEYS.password },
       podAnnotations: { "checksum/admin-secret": ctx.grafanaAdminChecksum },
       resources: resources(p, "grafana/grafana"),
@@ -198,7 +204,16 @@ export function kubePrometheusStack(cfg: ObserverConfig, ctx: KubePrometheusStac
       // Ownership of the volume comes from the pod's fsGroup (472): no root init container (the chart's runs as
       // UID 0 with CHOWN and DAC_OVERRIDE).
       initChownData: { enabled: false },
-      persistence: p === "prod" ? { enabled: true, size: VOLUME_SIZES.prod.grafana, ...(cfg.storageClassName ? { storageClassName: cfg.storageClassName } : {}) } : { enabled: false },
+      persistence: grafanaPersistent
+        ? { enabled: true, size: VOLUME_SIZES.prod.grafana, ...(cfg.storageClassName ? { storageClassName: cfg.storageClassName } : {}) }
+        : { enabled: false },
+      // A ReadWriteOnce volume cannot follow a rolling update to another node (the new pod waits for the volume the
+      // old pod holds, the old pod waits for the new one): replace the pod instead. And Grafana reads the admin
+      // password only when it creates its database: on a persistent one, the Secret's is written in before it
+      // starts (components/charts/grafana-admin.ts), so a rotated password opens Grafana.
+      ...(grafanaPersistent
+        ? { deploymentStrategy: { type: "Recreate" }, extraInitContainers: [grafanaAdminPasswordInitContainer(cfg)] }
+        : {}),
       serviceMonitor: { labels: monitorLabels() },
     },
 

@@ -129,6 +129,7 @@ describe("kubePrometheusStack", () => {
     const v = withoutSecurity("kubePrometheusStack", kubePrometheusStack(c, CTX)) as V;
     const mine = {
       fullnameOverride: "observer-grafana",
+      image: { registry: "docker.io", repository: "grafana/grafana", tag: "13.2.0" },
       admin: { existingSecret: GRAFANA_ADMIN_SECRET, userKey: "admin-user", passwordKey: "admin-password" },
       podAnnotations: { "checksum/admin-secret": "0123abcd" },
       resources: { requests: { cpu: "50m", memory: "160Mi" }, limits: { memory: "384Mi" } },
@@ -144,7 +145,13 @@ describe("kubePrometheusStack", () => {
     };
     expect(v.grafana).toEqual(deepMerge(mine, grafanaValues(c)));
     expect(GRAFANA_ADMIN_SECRET).toBe("observer-grafana-admin");
-    expect((kubePrometheusStack(cfg("prod"), CTX) as V).grafana.persistence).toEqual({ enabled: true, size: "5Gi" });
+    const prod = (kubePrometheusStack(cfg("prod"), CTX) as V).grafana;
+    expect(prod.persistence).toEqual({ enabled: true, size: "5Gi" });
+    expect(prod.deploymentStrategy).toEqual({ type: "Recreate" });
+    expect(prod.extraInitContainers.map((c: { name: string }) => c.name)).toEqual(["observer-admin-password"]);
+    expect(prod.image).toEqual({ registry: "docker.io", repository: "grafana/grafana", tag: "13.2.0" });
+    expect((kubePrometheusStack(cfg("prodFull"), CTX) as V).grafana.image.registry).toBe("registry.example.com/mirror");
+    expect([v.grafana.deploymentStrategy, v.grafana.extraInitContainers]).toEqual([undefined, undefined]);
   });
 
   it("Alertmanager and default rules: the alerting area's blocks merged over ours", () => {
