@@ -102,6 +102,23 @@ const grafanaSchema = z.strictObject({
       tlsSecretName: dnsSubdomain.optional(),
     })
     .optional(),
+  /**
+   * Grafana plugins installed at start from a mirror you control (Grafana downloads nothing from grafana.com):
+   * each plugin's zip URL, id and version.
+   */
+  plugins: z
+    .array(
+      z.strictObject({
+        id: z
+          .string({ error: "expected a Grafana plugin id such as 'grafana-clock-panel'" })
+          .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, { error: "expected a Grafana plugin id such as 'grafana-clock-panel'" }),
+        version: z
+          .string({ error: "expected the plugin version 'x.y.z'" })
+          .regex(/^\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/, { error: "expected the plugin version 'x.y.z'" }),
+        url: httpUrl,
+      }),
+    )
+    .optional(),
 });
 
 /** Core keys of `observer:*`, with their schemas. */
@@ -200,6 +217,8 @@ export interface BaseConfig {
     rootUrl?: string;
     /** True when the public URL is https (secure cookies). */
     https: boolean;
+    /** Plugins installed from a mirror at start (`grafana.plugins`); empty: only the plugins built into Grafana. */
+    plugins: { id: string; version: string; url: string }[];
   };
   charts: Partial<Record<ChartKey, { version?: string; repo?: string }>> & { mirror?: string };
   crds: { prometheus: "managed" | "external" };
@@ -380,6 +399,13 @@ export function parseConfig(raw: Record<string, unknown>, env: ConfigEnv = {}): 
     });
   }
 
+  const pluginIds = (c.grafana?.plugins ?? []).map((pl) => pl.id);
+  pluginIds.forEach((id, i) => {
+    if (pluginIds.indexOf(id) !== i) {
+      problems.push({ path: `observer:grafana.plugins[${i}].id`, message: `plugin "${id}" is listed twice` });
+    }
+  });
+
   const namespace = c.namespace ?? DEFAULTS.namespace;
   const defaults = PROFILE_DEFAULTS[profile];
   const base: BaseConfig = {
@@ -400,6 +426,7 @@ export function parseConfig(raw: Record<string, unknown>, env: ConfigEnv = {}): 
       },
       ...(ingressEnabled && url ? { rootUrl: `${url.protocol}//${url.host}${basePath}/grafana/` } : {}),
       https: ingressEnabled && https,
+      plugins: (c.grafana?.plugins ?? []).map((pl) => ({ id: pl.id, version: pl.version, url: pl.url })),
     },
     charts: { ...(c.charts ?? {}) },
     crds: { prometheus: c.crds?.prometheus ?? "managed" },

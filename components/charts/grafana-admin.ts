@@ -36,7 +36,7 @@ export function adminPasswordScript(): string {
     '  echo "observer: no Grafana database yet: Grafana creates the admin from the Secret on its first start"',
     "  exit 0",
     "fi",
-    `printf '%s\\n' "$GF_SECURITY_ADMIN_PASSWORD" | grafana cli --homepath /usr/share/grafana --config /etc/grafana/grafana.ini admin reset-admin-password --password-from-stdin`,
+    `printf '%s\\n' "$GF_SECURITY_ADMIN_PASSWORD" | /usr/share/grafana/bin/grafana cli --homepath /usr/share/grafana --config /etc/grafana/grafana.ini admin reset-admin-password --password-from-stdin`,
   ].join("\n");
 }
 
@@ -50,7 +50,7 @@ export function grafanaAdminPasswordInitContainer(cfg: ObserverConfig): Record<s
       { name: "GF_SECURITY_ADMIN_PASSWORD", valueFrom: { secretKeyRef: { name: GRAFANA_ADMIN_SECRET, key: GRAFANA_ADMIN_KEYS.password } } },
       { name: "GF_PATHS_DATA", value: GRAFANA_DATA_PATH },
     ],
-    resources: resources(cfg.profile, "grafana/admin-password"),
+    resources: resources(cfg.profile, "grafana/init"),
     securityContext: restrictedContainerSecurityContext(),
     volumeMounts: [
       { name: GRAFANA_VOLUMES.storage, mountPath: GRAFANA_DATA_PATH },

@@ -11,6 +11,7 @@ import { alertmanagerValues, defaultRulesValues } from "../alerting/values";
 import type { ObserverConfig } from "../config";
 import { APP_POD_LABEL, CONTRACT, POOL_POD_LABELS } from "../contract";
 import { RELEASES } from "../endpoints";
+import { GRAFANA_PLUGINS_PATH, GRAFANA_PLUGINS_VOLUME, grafanaPluginInitContainers } from "../grafana/plugins";
 import { grafanaValues } from "../grafana/values";
 import { KERNELS_POD_MONITOR_APP, POD_MONITOR_LABEL, SERVICE_MONITOR_LABELS } from "../labels";
 import { REPLICAS, resources } from "../sizing";
@@ -79,6 +80,7 @@ export function kubePrometheusStack(cfg: ObserverConfig, ctx: KubePrometheusStac
   const restricted = () => restrictedContainerSecurityContext();
   // prod keeps Grafana's database (users, preferences, annotations) on a volume.
   const grafanaPersistent = p === "prod";
+  const grafanaInit = [...(grafanaPersistent ? [grafanaAdminPasswordInitContainer(cfg)] : []), ...grafanaPluginInitContainers(cfg)];
 
   const values: Record<string, unknown> = {
     fullnameOverride: kps,
@@ -187,8 +189,12 @@ export function kubePrometheusStack(cfg: ObserverConfig, ctx: KubePrometheusStac
       resources: resources(p, "grafana/grafana"),
       securityContext: podSecurity("grafana"),
       containerSecurityContext: restricted(),
-      // Writable /tmp for Grafana and for each sidecar (read-only root filesystem; see GRAFANA_TMP_VOLUMES).
-      extraEmptyDirMounts: [{ name: GRAFANA_TMP_VOLUMES.grafana, mountPath: "/tmp" }],
+      // Writable /tmp for Grafana and for each sidecar (read-only root filesystem; see GRAFANA_TMP_VOLUMES), and the
+      // plugins installed from a mirror (components/grafana/plugins.ts), when any is configured.
+      extraEmptyDirMounts: [
+        { name: GRAFANA_TMP_VOLUMES.grafana, mountPath: "/tmp" },
+        ...(cfg.grafana.plugins.length > 0 ? [{ name: GRAFANA_PLUGINS_VOLUME, mountPath: GRAFANA_PLUGINS_PATH }] : []),
+      ],
       extraVolumes: [
         { name: GRAFANA_TMP_VOLUMES.dashboardsSidecar, emptyDir: {} },
         { name: GRAFANA_TMP_VOLUMES.datasourcesSidecar, emptyDir: {} },
@@ -211,9 +217,8 @@ export function kubePrometheusStack(cfg: ObserverConfig, ctx: KubePrometheusStac
       // old pod holds, the old pod waits for the new one): replace the pod instead. And Grafana reads the admin
       // password only when it creates its database: on a persistent one, the Secret's is written in before it
       // starts (components/charts/grafana-admin.ts), so a rotated password opens Grafana.
-      ...(grafanaPersistent
-        ? { deploymentStrategy: { type: "Recreate" }, extraInitContainers: [grafanaAdminPasswordInitContainer(cfg)] }
-        : {}),
+      ...(grafanaPersistent ? { deploymentStrategy: { type: "Recreate" } } : {}),
+      ...(grafanaInit.length > 0 ? { extraInitContainers: grafanaInit } : {}),
       serviceMonitor: { labels: monitorLabels() },
     },
 

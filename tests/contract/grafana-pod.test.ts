@@ -6,10 +6,15 @@
  * - Grafana applies `GF_SECURITY_ADMIN_PASSWORD` only when it creates its database, so with a persistent database
  *   a rotated admin Secret must be written into the database before Grafana starts (`grafana cli admin
  *   reset-admin-password`, which resets user id 1, the admin Grafana created), and the pod must restart when the
- *   Secret changes.
+ *   Secret changes;
+ * - Grafana 13 preinstalls plugins from grafana.com at every start unless `[plugins] preinstall_disabled`
+ *   (pkg/setting/setting_plugins.go: its default list, auto-updated; our egress policy blocks it, air-gapped
+ *   clusters have no grafana.com, and on a read-only root filesystem an update unloads the bundled plugin it fails
+ *   to replace, grafana#132528); the plugin signing key is fetched from grafana.com unless
+ *   `public_key_retrieval_disabled` (the key built into Grafana is used instead).
  */
 import { GRAFANA_ADMIN_KEYS, GRAFANA_ADMIN_SECRET } from "../../components/charts/secrets";
-import { loadFacts, type FactsVariant, type VariantName } from "../fixtures/facts";
+import { loadFacts, VARIANT_RAW, type FactsVariant, type VariantName } from "../fixtures/facts";
 
 const FACTS = loadFacts();
 const VARIANTS: readonly VariantName[] = ["dev", "prod", "prod-kafka"];
@@ -76,5 +81,46 @@ describe.each(VARIANTS)("%s: the rendered Grafana pod", (v) => {
     expect(script).toContain("--config /etc/grafana/grafana.ini");
     // Only an existing database is touched: on the very first start Grafana creates the admin itself.
     expect(script).toContain(`${dataPath(v)}/grafana.db`);
+  });
+});
+
+describe.each(VARIANTS)("%s: Grafana downloads nothing from grafana.com at start", (v) => {
+  const ini = () => FACTS.variants[v].grafanaIni ?? {};
+
+  it("preinstall is off and the plugin signing key is the built-in one", () => {
+    expect(ini().plugins ?? {}).toMatchObject({ preinstall_disabled: "true", public_key_retrieval_disabled: "true" });
+  });
+
+  it("no environment variable turns an install back on", () => {
+    const env = FACTS.variants[v].grafana!.containers.flatMap((c) => c.env);
+    expect(env.filter((e) => /^GF_(PLUGINS_PREINSTALL|INSTALL_PLUGINS)/.test(e))).toEqual([]);
+  });
+});
+
+describe.each(VARIANTS)("%s: plugins from a mirror (observer:grafana.plugins)", (v) => {
+  const configured = ((VARIANT_RAW[v] as { grafana?: { plugins?: { id: string; version: string; url: string }[] } }).grafana?.plugins ?? []);
+  const g = () => FACTS.variants[v].grafana!;
+  const installs = () => g().containers.filter((c) => c.init && [...c.command, ...c.args].includes("install"));
+
+  it("one init container per configured plugin, running Grafana's CLI on the plugin's mirror URL", () => {
+    const main = g().containers.find((c) => c.name === "grafana" && !c.init)!;
+    expect(installs().map((c) => {
+      const argv = [...c.command, ...c.args];
+      return { image: c.image, url: argv[argv.indexOf("--pluginUrl") + 1], install: argv.slice(argv.indexOf("plugins")) };
+    })).toEqual(configured.map((p) => ({ image: main.image, url: p.url, install: ["plugins", "install", p.id, p.version] })));
+  });
+
+  it("installs into the directory Grafana loads plugins from, on a volume Grafana mounts there", () => {
+    const pluginsPath = FACTS.variants[v].grafanaIni?.paths?.plugins;
+    expect(pluginsPath).toBeDefined();
+    const main = g().containers.find((c) => c.name === "grafana" && !c.init)!;
+    for (const c of installs()) {
+      const argv = [...c.command, ...c.args];
+      expect(argv[argv.indexOf("--pluginsDir") + 1]).toBe(pluginsPath);
+      const mount = c.mounts.find((m) => m.mountPath === pluginsPath);
+      expect(mount).toBeDefined();
+      expect(main.mounts).toContainEqual(mount);
+    }
+    if (configured.length === 0) expect(main.mounts.filter((m) => m.mountPath === pluginsPath)).toEqual([]);
   });
 });

@@ -32,6 +32,7 @@ import { commonLabels, DASHBOARD_LABEL, KERNELS_POD_MONITOR_APP, SERVICE_MONITOR
 import { kernelsPodMonitor } from "../../components/monitors";
 import { REPLICAS } from "../../components/sizing";
 import { objectStorageEgress } from "../../components/observer";
+import { pluginMirrorEgress } from "../../components/grafana/plugins";
 import { buildNetworkPolicies, kafkaEgress, workloads, type LabelSelector, type NetworkPolicyObject, type WorkloadKey } from "../../components/security/network-policies";
 import {
   loadFacts,
@@ -202,6 +203,7 @@ function world(v: VariantName): World {
     grafanaIngress: cfg.grafana.ingress.enabled,
     ...(cfg.objectStorage ? { objectStorage: objectStorageEgress(cfg.objectStorage) } : {}),
     ...(kafkaEgress(cfg) ? { kafka: kafkaEgress(cfg)! } : {}),
+    ...(pluginMirrorEgress(cfg) ? { pluginMirror: pluginMirrorEgress(cfg)! } : {}),
     labels: LABELS,
   });
   return { v, cfg, f, pods, services: { ...f.services, ...gw.services, ...ag.services }, gateway: gw.pod, agent: ag.pod, policies };
@@ -524,6 +526,17 @@ describe.each(VARIANTS)("%s", (v) => {
       } else {
         expect(kafkaEgress(w.cfg)).toBeUndefined();
       }
+    });
+
+    it("Grafana (whose pod runs the plugin init containers) reaches the plugin mirror on the port of each plugin URL", () => {
+      const mirror = { id: "plugin-mirror", ip: "10.30.0.7" };
+      const grafana = w.pods.filter((p) => p.labels["app.kubernetes.io/name"] === "grafana");
+      expect(grafana.length).toBe(1);
+      const urls = w.cfg.grafana.plugins.map((p) => new URL(p.url));
+      for (const u of urls) expectFlow(w, grafana[0]!, mirror, u.port !== "" ? Number(u.port) : u.protocol === "https:" ? 443 : 80);
+      expect(urls.length > 0).toBe(v === "prod-kafka");
+      // Without plugins there is no such egress (443 stays open to the API server addresses, 8443 is not).
+      if (urls.length === 0) expect(allowed(w, grafana[0]!, mirror, 8443)).toBe(false);
     });
   });
 

@@ -36,6 +36,7 @@ describe("defaults", () => {
       adminUser: "admin",
       ingress: { enabled: false, path: "/grafana", annotations: {} },
       https: false,
+      plugins: [],
     });
     expect(c.charts).toEqual({});
     expect(c.crds).toEqual({ prometheus: "managed" });
