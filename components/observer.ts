@@ -67,6 +67,11 @@ export interface ObserverArgs {
   readonly stack?: string;
   /** Lifecycle hooks. @default none */
   readonly hooks?: ObserverHooks;
+  /**
+   * The time of this deployment (the operator's self-signed webhook certificate is renewed every calendar year).
+   * @default the current time
+   */
+  readonly now?: Date;
 }
 
 export class Observer extends pulumi.ComponentResource {
@@ -148,7 +153,8 @@ export class Observer extends pulumi.ComponentResource {
     const remoteWriteSecret = secret("remote-write", REMOTE_WRITE_SECRET, remoteWriteSecretData(cfg));
 
     // Every release's values (pure builders, components/charts/).
-    const values = chartValues(cfg, { grafanaAdminChecksum: adminChecksum });
+    // `now`: the operator's self-signed webhook certificate is renewed by the first deployment of each year.
+    const values = chartValues(cfg, { grafanaAdminChecksum: adminChecksum, now: args.now ?? new Date() });
 
     // ---- Stage 1: Prometheus Operator CRDs ------------------------------------------------------
     const crds: pulumi.Resource[] =
