@@ -10,7 +10,7 @@ import { Observer } from "./components/observer";
 import { accessInfo } from "./components/outputs";
 import { RELEASES } from "./components/endpoints";
 import { stackLabelValue } from "./components/labels";
-import { createCrdPreflightHook, createFinalizerHooks } from "./components/lifecycle/hooks";
+import { createCrdPreflightHook, createExternalCrdCheckHook, createFinalizerHooks } from "./components/lifecycle/hooks";
 
 const config = loadConfig();
 checkStateSafety(pulumi.getStack(), process.env);
@@ -55,7 +55,7 @@ const observer = new Observer(
               release: { releaseName: RELEASES.prometheusOperatorCrds.name, namespace: config.namespace },
             }),
           }
-        : {}),
+        : { checkExternalCrds: createExternalCrdCheckHook({ kube }) }),
     },
   },
   { providers: { kubernetes } },

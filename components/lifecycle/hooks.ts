@@ -12,6 +12,9 @@
  * - `beforeDeleteOperator` → `hooks.beforeDelete` of the opentelemetry-operator Helm Release.
  * - `createCrdPreflightHook` → `hooks.beforeCreate` of the prometheus-operator-crds Helm Release
  *                            (only when `crds.prometheus` is `managed`).
+ * - `createExternalCrdCheckHook` → `hooks.beforeCreate` and `beforeUpdate` of every stage-2 Helm Release
+ *                            (only when `crds.prometheus` is `external`): the CRDs someone else installed
+ *                            must serve the fields Observer sets; one check per deployment, shared.
  * Delete hooks only run with `pulumi destroy --run-program` (what `npm run destroy` does).
  */
 import * as pulumi from "@pulumi/pulumi";
@@ -23,7 +26,7 @@ import {
   type OperatorRef,
 } from "./finalizers";
 import type { KubeApi } from "./kube-api";
-import { runPrometheusCrdPreflight, type CrdRelease } from "./preflight";
+import { runExternalPrometheusCrdCheck, runPrometheusCrdPreflight, type CrdRelease } from "./preflight";
 import { createKubeApi, type KubeTarget } from "./client";
 
 /** Stable hook names (the engine keys hooks by name; they appear in `pulumi` output). */
@@ -31,6 +34,7 @@ export const HOOK_NAMES = {
   crFinalizers: "observer-otel-cr-finalizers",
   operatorFinalizers: "observer-otel-operator-finalizers",
   crdPreflight: "observer-prometheus-crds-preflight",
+  externalCrdCheck: "observer-prometheus-crds-external-check",
 } as const;
 
 export interface LifecycleHookOptions {
@@ -115,4 +119,26 @@ export function crdPreflightCallback(opts: CrdPreflightHookOptions): pulumi.Reso
  */
 export function createCrdPreflightHook(opts: CrdPreflightHookOptions): pulumi.ResourceHook {
   return new pulumi.ResourceHook(HOOK_NAMES.crdPreflight, crdPreflightCallback(opts), { onDryRun: true });
+}
+
+/**
+ * The callback of the external-CRD check: reads the Prometheus Operator CRDs once per deployment (the first release
+ * to be created or updated runs it; the others share the result) and throws one message when they would silently
+ * prune fields Observer sets.
+ */
+export function externalCrdCheckCallback(opts: LifecycleHookOptions): pulumi.ResourceHookFunction {
+  const api = lazyApi(opts);
+  let check: Promise<void> | undefined;
+  return async () => {
+    await (check ??= api().then((a) => runExternalPrometheusCrdCheck(a)));
+  };
+}
+
+/**
+ * `beforeCreate`/`beforeUpdate` hook for the stage-2 releases when `crds.prometheus` is `external`: each of them
+ * writes monitoring.coreos.com objects (kube-prometheus-stack the Prometheus, every chart its ServiceMonitors).
+ * Runs on preview too (`onDryRun`); a throw fails the create or update before Helm touches anything.
+ */
+export function createExternalCrdCheckHook(opts: LifecycleHookOptions): pulumi.ResourceHook {
+  return new pulumi.ResourceHook(HOOK_NAMES.externalCrdCheck, externalCrdCheckCallback(opts), { onDryRun: true });
 }

@@ -53,6 +53,8 @@ export interface KubeApi {
    * (huge) schemas: the request asks for `PartialObjectMetadataList`.
    */
   listCustomResourceDefinitionMetadata(): Promise<KubeObject[]>;
+  /** Reads one CustomResourceDefinition with its schemas (what the API server serves); `null` when absent. */
+  getCustomResourceDefinition(name: string): Promise<KubeObject | null>;
 }
 
 /** One HTTP exchange with the API server. */
@@ -139,6 +141,10 @@ export function createKubeApiOverTransport(transport: Transport): KubeApi {
         false,
       );
       return items(body);
+    },
+    async getCustomResourceDefinition(name) {
+      const path = `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${encodeURIComponent(name)}`;
+      return (await send({ method: "GET", path }, true)) as KubeObject | null;
     },
   };
 }
