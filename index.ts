@@ -13,7 +13,7 @@ import { stackLabelValue } from "./components/labels";
 import { createCrdPreflightHook, createExternalCrdCheckHook, createFinalizerHooks } from "./components/lifecycle/hooks";
 
 const config = loadConfig();
-checkStateSafety(pulumi.getStack(), process.env);
+checkStateSafety(pulumi.getStack(), config.profile, process.env);
 
 /**
  * The only Kubernetes provider. Server-side apply (the Prometheus CRD is ~830 KB, beyond client-side
