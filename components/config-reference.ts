@@ -114,7 +114,7 @@ export const KEY_DOCS: Readonly<Record<string, KeyDoc>> = {
   "prometheus.replicas": { description: "Prometheus replicas (each gets every pushed sample).", default: "`1` dev, `2` prod" },
   "prometheus.retentionSize": { description: "Size-based retention (`45GB`).", default: "none dev, `45GB` prod" },
   "prometheus.storageSize": { description: "Volume size per replica.", default: "`10Gi` dev, `50Gi` prod" },
-  "prometheus.outOfOrderTimeWindow": { description: "Out-of-order ingestion window for pushed samples.", default: "`0s` dev, `5m` prod" },
+  "prometheus.outOfOrderTimeWindow": { description: "Out-of-order ingestion window for pushed samples: points that arrive later (an SDK's export interval, the gateway's batch and retries) are dropped; keep it above the gateway's retry time (5m dev, 15m prod).", default: "`10m` dev, `20m` prod" },
   "prometheus.remoteWrite.url": { description: "Remote write to a long-term store (Mimir, Thanos, any remote-write endpoint).", default: "none" },
   "prometheus.remoteWrite.username": { description: "Basic-auth user.", default: "—" },
   "prometheus.remoteWrite.password": { description: "Basic-auth password (secret).", default: "—" },

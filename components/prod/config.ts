@@ -165,10 +165,14 @@ export interface ProdConfig {
   storageClassName?: string;
 }
 
-/** Per-profile defaults of this area. */
+/**
+ * Per-profile defaults of this area. The out-of-order window covers how late a pushed point can arrive: an SDK's
+ * export interval (60 s), the gateway's batch, and its exporter's retries (max_elapsed_time 300 s dev, 900 s prod,
+ * components/collectors/common.ts); with a smaller window Prometheus rejects retried points as out of order.
+ */
 export const PROD_DEFAULTS = {
-  dev: { prometheus: { replicas: 1, retentionSize: "", storageSize: "10Gi", outOfOrderTimeWindow: "0s" } },
-  prod: { prometheus: { replicas: 2, retentionSize: "45GB", storageSize: "50Gi", outOfOrderTimeWindow: "5m" } },
+  dev: { prometheus: { replicas: 1, retentionSize: "", storageSize: "10Gi", outOfOrderTimeWindow: "10m" } },
+  prod: { prometheus: { replicas: 2, retentionSize: "45GB", storageSize: "50Gi", outOfOrderTimeWindow: "20m" } },
 } as const;
 
 /**

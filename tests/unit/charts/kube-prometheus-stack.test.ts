@@ -48,7 +48,7 @@ describe("kubePrometheusStack", () => {
       replicas: 1,
       resources: { requests: { cpu: "200m", memory: "512Mi" }, limits: { memory: "1536Mi" } },
       retention: "7d",
-      tsdb: { outOfOrderTimeWindow: "0s" },
+      tsdb: { outOfOrderTimeWindow: "10m" },
       storageSpec: { volumeClaimTemplate: { spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "10Gi" } } } } },
       externalLabels: { cluster: "local" },
       enableRemoteWriteReceiver: true,
@@ -91,7 +91,7 @@ describe("kubePrometheusStack", () => {
       podAntiAffinityTopologyKey: "kubernetes.io/hostname",
       retention: "30d",
       retentionSize: "45GB",
-      tsdb: { outOfOrderTimeWindow: "5m" },
+      tsdb: { outOfOrderTimeWindow: "20m" },
       storageSpec: {
         volumeClaimTemplate: { spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "50Gi" } }, storageClassName: "fast-ssd" } },
       },

@@ -18,13 +18,13 @@ describe("issue-7 config keys", () => {
   it("defaults per profile", () => {
     const dev = parseConfig({});
     expect({ prometheus: dev.prometheus, images: dev.images, tempo: dev.tempo, objectStorage: dev.objectStorage }).toEqual({
-      prometheus: { replicas: 1, retentionSize: "", storageSize: "10Gi", outOfOrderTimeWindow: "0s" },
+      prometheus: { replicas: 1, retentionSize: "", storageSize: "10Gi", outOfOrderTimeWindow: "10m" },
       images: {},
       tempo: {},
       objectStorage: undefined,
     });
     const prod = parseConfig(JSON.parse(JSON.stringify(RAW.prod)));
-    expect(prod.prometheus).toEqual({ replicas: 2, retentionSize: "45GB", storageSize: "50Gi", outOfOrderTimeWindow: "5m" });
+    expect(prod.prometheus).toEqual({ replicas: 2, retentionSize: "45GB", storageSize: "50Gi", outOfOrderTimeWindow: "20m" });
     expect({ ...prod.objectStorage, credentials: undefined }).toEqual({
       endpoint: "s3.eu-west-1.amazonaws.com",
       region: "eu-west-1",
