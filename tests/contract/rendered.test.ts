@@ -354,6 +354,8 @@ describe.each(VARIANTS)("%s", (v) => {
       ["gatewayHttp", ep.gatewayHttp],
       ["operatorWebhook", ep.operatorWebhook],
     ];
+    // The collector Services come from the operator's naming rules transcribed in collectorObjects; that the gateway
+    // really answers each endpoint's protocol on its port is checked with the real collector (tests/tools/otelcol.test.ts).
     it.each(named)("%s: the Service and port exist and reach a container port of the pods they select", (_k, e) => {
       expect(e.host).toBe(`${e.service}.${w.cfg.namespace}.svc.cluster.local`);
       expect(backends(w, e.service, e.port)).toEqual(expect.any(Array));
