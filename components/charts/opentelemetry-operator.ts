@@ -70,7 +70,8 @@ export function webhookCertificateValues(cfg: ObserverConfig, ctx: Opentelemetry
     autoGenerateCert: { enabled: true, recreate: false, certPeriodDays: WEBHOOK_CERT_VALIDITY_DAYS },
     secretName: webhookCertSecretName(ctx.now, w.rotation),
     // An ordinary release object instead of the chart's pre-install/pre-upgrade hook: Helm then deletes the previous
-    // year's Secret (a hook would be left behind with its private key). `null` removes the chart's default keys.
+    // year's Secret (a hook would be left behind with its private key). `null` removes the chart's default keys
+    // (Helm's rule; the kubernetes provider passes explicit nulls in `values` to Helm since 4.30, pulumi-kubernetes#4293).
     secretAnnotations: { "helm.sh/hook": null, "helm.sh/hook-delete-policy": null },
   };
 }
