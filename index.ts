@@ -10,7 +10,7 @@ import { Observer } from "./components/observer";
 import { accessInfo } from "./components/outputs";
 import { RELEASES } from "./components/endpoints";
 import { stackLabelValue } from "./components/labels";
-import { createCrdPreflightHook, createExternalCrdCheckHook, createFinalizerHooks } from "./components/lifecycle/hooks";
+import { createCrdPreflightHook, createExternalCrdCheckHook, createFinalizerHooks, createInstallPreflightHook } from "./components/lifecycle/hooks";
 
 const config = loadConfig();
 checkStateSafety(pulumi.getStack(), config.profile, process.env);
@@ -23,6 +23,10 @@ checkStateSafety(pulumi.getStack(), config.profile, process.env);
  */
 const kubernetes = new k8s.Provider("kubernetes", {
   enableServerSideApply: true,
+  // Our Secrets and ConfigMaps have fixed names that workloads mount: change them in place (the mounts and
+  // Alertmanager's config reloader pick the change up) instead of the default delete-and-recreate.
+  enableSecretMutable: true,
+  enableConfigMapMutable: true,
   ...(config.kubeContext !== undefined ? { context: config.kubeContext } : {}),
 });
 
@@ -46,6 +50,7 @@ const observer = new Observer(
     config,
     stack,
     hooks: {
+      beforeCreateNamespace: createInstallPreflightHook({ kube, namespace: config.namespace }),
       beforeDeleteOpenTelemetryCR: finalizerHooks.beforeDeleteCR,
       beforeDeleteOperator: finalizerHooks.beforeDeleteOperator,
       ...(config.crds.prometheus === "managed"

@@ -3,7 +3,7 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/tests"],
   testMatch: ["**/*.test.ts"],
-  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/tests/e2e/.*\\.e2e\\.test\\.ts$"],
+  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/tests/e2e/.*\\.e2e\\.test\\.ts$", "<rootDir>/tests/engine/.*\\.engine\\.test\\.ts$"],
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json", isolatedModules: false, diagnostics: true }] },
   testTimeout: 120000,
   maxWorkers: 2,

@@ -7,6 +7,13 @@ export const MANAGED_BY = { key: "app.kubernetes.io/managed-by", value: "observe
 export const STACK_LABEL = "observer.datalayer.io/stack";
 export const PART_OF = { key: "app.kubernetes.io/part-of", value: "observer" } as const;
 
+/**
+ * The namespace label the OpenTelemetry Operator's admission webhooks exclude (their `namespaceSelector`,
+ * components/charts/opentelemetry-operator.ts). The destroy hooks set it only for the moment a finalizer patch
+ * would otherwise be rejected by an unreachable webhook, then remove it (components/lifecycle/finalizers.ts).
+ */
+export const WEBHOOK_BYPASS_LABEL = "observer.datalayer.io/bypass-opentelemetry-webhooks";
+
 /** Labels set on every object this program creates directly (and passed to charts as common labels). */
 export function commonLabels(stack: string): Record<string, string> {
   return {

@@ -21,6 +21,8 @@ import { commonLabels } from "./labels";
 import { kernelsPodMonitor } from "./monitors";
 import { releaseArgs } from "./release";
 import { NetworkPolicies } from "./security/network-policies-component";
+import { objectStorageEgress } from "./security/network-policies";
+import { namespacePodSecurityLabels } from "./security/pod-security";
 import { Dashboards } from "./grafana";
 import { Collectors } from "./collectors";
 import { Alerting } from "./alerting";
@@ -49,6 +51,8 @@ export const REQUIRED_PROMETHEUS_CRDS = [
 
 /** Hooks built by index.ts (they need the live runtime); optional so tests can omit them. */
 export interface ObserverHooks {
+  /** Runs before the namespace (the first object) is created: refuses a second Observer on the cluster. */
+  readonly beforeCreateNamespace?: pulumi.ResourceHook;
   /** Runs before the Prometheus CRD release is created: refuses CRDs owned by someone else. */
   readonly beforeCreateCrds?: pulumi.ResourceHook;
   /**
@@ -104,11 +108,16 @@ export class Observer extends pulumi.ComponentResource {
     this.endpoints = endpointsFor(cfg);
 
     // The namespace: kept in prod (it holds the PVCs of Prometheus, Loki, Tempo, Alertmanager);
-    // in dev everything depends on it, so it is deleted last.
+    // in dev everything depends on it, so it is deleted last. Its Pod Security labels admit node exporter and the
+    // log agent and warn/audit at restricted (components/security/pod-security.ts).
     const namespace = new k8s.core.v1.Namespace(
       `${name}-namespace`,
-      { metadata: { name: cfg.namespace, labels } },
-      { parent: this, retainOnDelete: prod },
+      { metadata: { name: cfg.namespace, labels: { ...labels, ...namespacePodSecurityLabels() } } },
+      {
+        parent: this,
+        retainOnDelete: prod,
+        ...(args.hooks?.beforeCreateNamespace ? { hooks: { beforeCreate: [args.hooks.beforeCreateNamespace] } } : {}),
+      },
     );
 
     // NetworkPolicies first: default deny plus the flows the stack needs (README, "Network policies").
@@ -171,8 +180,11 @@ export class Observer extends pulumi.ComponentResource {
               {
                 parent: this,
                 dependsOn: [namespace],
-                // Deleting a CRD deletes every object of that kind in the cluster: keep them in prod.
-                retainOnDelete: prod,
+                // Deleting a CRD deletes every object of that kind in the cluster: in prod the CRDs carry Helm's
+                // `helm.sh/resource-policy: keep` (charts/prometheus-operator-crds.ts), so destroy uninstalls the
+                // release and keeps them, and the next install adopts them. Retaining the release itself would
+                // leave its Helm record, and the next install would fail ("cannot re-use a name").
+
                 ...(args.hooks?.beforeCreateCrds ? { hooks: { beforeCreate: [args.hooks.beforeCreateCrds] } } : {}),
               },
             ),
@@ -259,7 +271,8 @@ export class Observer extends pulumi.ComponentResource {
       .filter((ns) => ns !== cfg.namespace)
       .map(
         (ns) =>
-          new k8s.core.v1.Namespace(`${name}-namespace-${ns}`, { metadata: { name: ns } }, { parent: this, retainOnDelete: true }),
+          // After ours: its beforeCreate hook (one Observer per cluster) runs before anything is created.
+          new k8s.core.v1.Namespace(`${name}-namespace-${ns}`, { metadata: { name: ns } }, { parent: this, retainOnDelete: true, dependsOn: [namespace] }),
       );
     new Collectors(
       `${name}-collectors`,
@@ -290,14 +303,4 @@ export class Observer extends pulumi.ComponentResource {
       grafanaAdminPassword: this.grafanaAdminPassword,
     });
   }
-}
-
-/**
- * Egress Loki and Tempo need to reach object storage. Its address is a host name, so the
- * destination is any IP on the endpoint's port (443, or 80 for plain HTTP, unless the endpoint
- * names one); narrow it with a CNI that filters by FQDN if you need to.
- */
-export function objectStorageEgress(os: { endpoint: string; insecure: boolean }): { cidrs: string[]; ports: number[] } {
-  const port = /:(\d{1,5})\/?$/.exec(os.endpoint)?.[1];
-  return { cidrs: ["0.0.0.0/0", "::/0"], ports: [port ? Number(port) : os.insecure ? 80 : 443] };
 }

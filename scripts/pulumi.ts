@@ -6,6 +6,7 @@
  *   npm run up        prerequisites → select or create the stack → pulumi up
  *   npm run preview   prerequisites → pulumi preview
  *   npm run destroy   pulumi destroy --run-program (delete hooks need the program: see README)
+ *   npm run check     the prerequisites only (Node, Pulumi CLI, a reachable cluster), each reported
  *
  * Extra arguments pass through: `npm run up -- --yes`.
  */
@@ -18,7 +19,7 @@ import { DEV_PASSPHRASE, DEV_STACK } from "../components/state";
 export const MIN_PULUMI = "3.182.0";
 export const MIN_NODE_MAJOR = 22;
 
-export type Command = "up" | "preview" | "destroy";
+export type Command = "up" | "preview" | "destroy" | "check";
 
 /** Compares dotted versions (`v3.190.0` vs `3.182.0`): negative, zero or positive. */
 export function compareVersions(a: string, b: string): number {
@@ -117,6 +118,8 @@ export function plan(command: Command, stack: string, extra: readonly string[], 
       return [select, ["preview", "--stack", stack, ...extra]];
     case "destroy":
       return [["destroy", "--run-program", "--stack", stack, ...extra]];
+    case "check":
+      return [];
   }
 }
 
@@ -153,25 +156,42 @@ function pulumiVersion(): string | undefined {
   return r.status === 0 ? r.stdout.trim() : undefined;
 }
 
+/** Runs the prerequisite checks of a command: one line per check passed, or the problems with their fixes. */
+export async function checkPrerequisites(command: Command, projectDir: string, stack: string): Promise<{ passed: string[]; problems: string[] }> {
+  const passed: string[] = [];
+  const problems: string[] = [];
+  const node = nodeProblem(process.version);
+  if (node) problems.push(node);
+  else passed.push(`Node ${process.version}`);
+  const version = pulumiVersion();
+  const cli = pulumiProblem(version);
+  if (cli) problems.push(cli);
+  else passed.push(`Pulumi CLI ${version}`);
+  if (problems.length === 0 && command !== "destroy") {
+    const probe = await probeCluster(stackKubeContext(projectDir, stack));
+    const p = clusterProblem(probe);
+    if (p) problems.push(p);
+    else passed.push(`cluster reachable: context "${probe.context}", server ${probe.server}`);
+  }
+  return { passed, problems };
+}
+
 async function main(argv: string[]): Promise<number> {
   const command = argv[0] as Command;
-  if (!["up", "preview", "destroy"].includes(command)) {
-    console.error("usage: ts-node scripts/pulumi.ts up|preview|destroy [pulumi args…]");
+  if (!["up", "preview", "destroy", "check"].includes(command)) {
+    console.error("usage: ts-node scripts/pulumi.ts up|preview|destroy|check [pulumi args…]");
     return 2;
   }
   const projectDir = path.resolve(__dirname, "..");
   const stack = process.env.PULUMI_STACK ?? DEV_STACK;
-  const problems = [nodeProblem(process.version), pulumiProblem(pulumiVersion())].filter((p): p is string => !!p);
-  if (problems.length === 0 && command !== "destroy") {
-    const p = clusterProblem(await probeCluster(stackKubeContext(projectDir, stack)));
-    if (p) problems.push(p);
-  }
+  const { passed, problems } = await checkPrerequisites(command, projectDir, stack);
+  if (command === "check") for (const line of passed) console.error(`ok: ${line}`);
   if (problems.length > 0) {
     console.error(problems.join("\n\n"));
     return 1;
   }
   const env = pulumiEnv(process.env, projectDir, stack);
-  if (env.PULUMI_BACKEND_URL?.startsWith("file://")) fs.mkdirSync(env.PULUMI_BACKEND_URL.slice("file://".length), { recursive: true });
+  if (command !== "check" && env.PULUMI_BACKEND_URL?.startsWith("file://")) fs.mkdirSync(env.PULUMI_BACKEND_URL.slice("file://".length), { recursive: true });
   const backend = loggedInBackend(env);
   for (const args of plan(command, stack, argv.slice(1), { local: backend === undefined || isLocalBackend(backend) })) {
     console.error(`$ pulumi ${args.join(" ")}`);

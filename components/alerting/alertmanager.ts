@@ -5,9 +5,9 @@
  * receivers Secret ({@link RECEIVERS_SECRET_NAME}), which the Prometheus Operator mounts at
  * `/etc/alertmanager/secrets/<secret>/<key>` because it is listed in `alertmanagerSpec.secrets`:
  * Slack `api_url_file`, PagerDuty `routing_key_file` / `service_key_file`, e-mail `auth_password_file`,
- * and for webhooks `http_config.authorization.credentials_file` (a bearer token: Alertmanager 0.25,
- * which our tests run, has no `url_file` for webhooks, so the URL itself is plain config).
- * Alertmanager reads these files when it sends, so a rotated credential applies without a restart.
+ * and for webhooks `url_file` (the URL: tokens often sit in its path or query) and
+ * `http_config.authorization.credentials_file` (a bearer token). Alertmanager (0.34, as deployed) reads
+ * these files when it sends, so a rotated credential applies without a restart.
  *
  * Routing (first match wins, top to bottom):
  * 1. `Watchdog` and `InfoInhibitor` (kube-prometheus-stack's always-on helpers) → `null`;
@@ -31,7 +31,10 @@ export const SECRETS_MOUNT_DIR = `/etc/alertmanager/secrets/${RECEIVERS_SECRET_N
 export const INHIBIT_EQUAL = ["alertname", "cluster", "namespace", "service_name", "job"] as const;
 
 /** Key in the receivers Secret of one credential of one receiver. */
-export function secretKey(receiver: string, field: "slack-api-url" | "webhook-token" | "email-auth-password" | "pagerduty-routing-key" | "pagerduty-service-key"): string {
+export function secretKey(
+  receiver: string,
+  field: "slack-api-url" | "webhook-url" | "webhook-token" | "email-auth-password" | "pagerduty-routing-key" | "pagerduty-service-key",
+): string {
   return `${receiver}.${field}`;
 }
 
@@ -44,6 +47,7 @@ export function receiverSecretData(cfg: Pick<ObserverConfig, "alerting">): Recor
         out[secretKey(r.name, "slack-api-url")] = r.apiUrl;
         break;
       case "webhook":
+        out[secretKey(r.name, "webhook-url")] = r.url;
         if (r.token) out[secretKey(r.name, "webhook-token")] = r.token;
         break;
       case "email":
@@ -102,7 +106,7 @@ function receiverConfig(r: Receiver, dir: string): Record<string, unknown> {
         name: r.name,
         webhook_configs: [
           {
-            url: r.url,
+            url_file: file(secretKey(r.name, "webhook-url")),
             send_resolved: r.sendResolved,
             ...(r.token ? { http_config: { authorization: { type: "Bearer", credentials_file: file(secretKey(r.name, "webhook-token")) } } } : {}),
           },

@@ -3,8 +3,8 @@
  * intervals, SLO targets). Merged into the one `observer:*` schema by components/config.ts; resolved
  * after the core keys.
  *
- * Credentials (Slack webhook URLs, PagerDuty keys, SMTP passwords, webhook bearer tokens) are parsed
- * with {@link secretString}: they become `pulumi.secret` Outputs here and reach Alertmanager only as
+ * Credentials (Slack webhook URLs, PagerDuty keys, SMTP passwords, webhook URLs and bearer tokens) are
+ * parsed with {@link secretString} (webhook URLs with {@link secretWebhookUrl}): they become `pulumi.secret` Outputs here and reach Alertmanager only as
  * files of the receivers Secret (see ./alertmanager.ts), never as Helm values.
  *
  * Example (Pulumi.prod.yaml):
@@ -13,7 +13,7 @@
  *   receivers:
  *     ops-pager: { type: pagerduty, routingKey: { secure: ... } }
  *     ops-slack: { type: slack, apiUrl: { secure: ... }, channel: "#ops-alerts" }
- *     team-notebooks: { type: webhook, url: https://hooks.example.com/alerts, token: { secure: ... } }
+ *     team-notebooks: { type: webhook, url: { secure: ... }, token: { secure: ... } }
  *   routes:
  *     default: ops-slack
  *     severity: { critical: ops-pager, warning: ops-slack }
@@ -25,7 +25,7 @@
  *     services: { iam: { availability: 0.999, latency: { threshold: 0.512, target: 0.99 } } }
  * ```
  */
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { BaseConfig } from "../config";
 import { SPAN_METRICS_BUCKETS } from "../grafana/metrics-generator";
@@ -88,10 +88,31 @@ const slackReceiver = z.strictObject({
   sendResolved: bool.optional(),
 });
 
+const WEBHOOK_URL_FORM =
+  "expected an http(s) URL such as 'https://hooks.example.com/alerts/<token>' (set it with `pulumi config set --secret`: paths and queries often hold tokens)";
+/**
+ * A webhook endpoint: an http(s) URL with a host; a path, a query and user info are allowed (services put
+ * tokens there), so it is a credential: a Pulumi secret, written only to the receivers Secret (`url_file`).
+ * The error never repeats the value.
+ */
+export const secretWebhookUrl = z
+  .string({ error: WEBHOOK_URL_FORM })
+  .refine(isWebhookUrl, { error: WEBHOOK_URL_FORM })
+  .transform((s) => pulumi.secret(s));
+
+export function isWebhookUrl(s: string): boolean {
+  try {
+    const u = new URL(s);
+    return (u.protocol === "http:" || u.protocol === "https:") && u.hostname.length > 0 && !u.hash && s.trim() === s;
+  } catch {
+    return false;
+  }
+}
+
 const webhookReceiver = z.strictObject({
   type: z.literal("webhook"),
-  /** Endpoint URL (not a secret: Alertmanager 0.25's config has no url_file; put the credential in `token`). */
-  url: httpUrl,
+  /** Endpoint URL (secret: tokens often sit in its path or query); Alertmanager reads it from a file (`url_file`). */
+  url: secretWebhookUrl,
   /** Bearer token sent as `Authorization: Bearer <token>` (secret). */
   token: secretString.optional(),
   sendResolved: bool.optional(),
@@ -249,7 +270,7 @@ export interface SlackReceiver extends ReceiverBase {
 }
 export interface WebhookReceiver extends ReceiverBase {
   readonly type: "webhook";
-  readonly url: string;
+  readonly url: pulumi.Output<string>;
   readonly token?: pulumi.Output<string>;
 }
 export interface EmailReceiver extends ReceiverBase {

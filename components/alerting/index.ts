@@ -82,7 +82,9 @@ export class Alerting extends pulumi.ComponentResource {
       {
         metadata: { name: RECEIVERS_SECRET_NAME, namespace: cfg.namespace, labels },
         type: "Opaque",
-        stringData: pulumi.secret(data),
+        // No receiver configured: no stringData at all. An empty map is diffed against the live Secret on
+        // every run and replaces it (pulumi-kubernetes#3538), which restarts Alertmanager each `up`.
+        ...(Object.keys(data).length > 0 ? { stringData: pulumi.secret(data) } : {}),
       },
       { parent: this, dependsOn: args.secretDependsOn ?? [] },
     );

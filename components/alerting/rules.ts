@@ -12,7 +12,7 @@
  *   workbook, ch. 5): page on a fast burn (2% of a 30-day budget in 1 h, 5% in 6 h), ticket on a slow
  *   one (10% in 1 d, 10% in 3 d).
  *
- * Syntax is kept to what both promtool 2.42 (tests) and Prometheus 3 (cluster) accept. Every alert
+ * Checked and unit-tested with promtool 3.14.0, the deployed Prometheus's own (tests/tools). Every alert
  * carries `severity`, `summary`, `description` and a `runbook_url` into docs/runbooks.md.
  */
 import type { ObserverConfig } from "../config";

@@ -120,7 +120,15 @@ export function kubePrometheusStack(cfg: ObserverConfig, ctx: KubePrometheusStac
         // Pushed data: the gateway (OTLP) and Tempo's metrics generator (remote write).
         enableRemoteWriteReceiver: true,
         enableOTLPReceiver: true,
-        otlp: { promoteResourceAttributes: [...PROMETHEUS_OTLP_PROMOTED], keepIdentifyingResourceAttributes: true },
+        // The translation is pinned (Prometheus 3's default today): metric and label names with dots become
+        // underscores and units/`_total` are appended (`http.server.request.duration` in s →
+        // `http_server_request_duration_seconds`), the names the contract labels, rules and dashboards use; a
+        // default that changes with a Prometheus upgrade would rename every pushed series.
+        otlp: {
+          promoteResourceAttributes: [...PROMETHEUS_OTLP_PROMOTED],
+          translationStrategy: "UnderscoreEscapingWithSuffixes",
+          keepIdentifyingResourceAttributes: true,
+        },
         enableFeatures: ["exemplar-storage"],
         exemplars: { maxSize: 100000 },
         scrapeClasses: [{ name: CONTRACT_SCRAPE_CLASS, default: true, relabelings: contractRelabelings(cfg) }],
@@ -210,8 +218,16 @@ export function kubePrometheusStack(cfg: ObserverConfig, ctx: KubePrometheusStac
       // Ownership of the volume comes from the pod's fsGroup (472): no root init container (the chart's runs as
       // UID 0 with CHOWN and DAC_OVERRIDE).
       initChownData: { enabled: false },
+      // The chart renders Grafana's claim as a release object, which `helm uninstall` deletes (unlike the
+      // StatefulSets' claims): `helm.sh/resource-policy: keep` keeps it on destroy with the other prod volumes,
+      // and the next install of the same release adopts it (found by the real-engine lane).
       persistence: grafanaPersistent
-        ? { enabled: true, size: VOLUME_SIZES.prod.grafana, ...(cfg.storageClassName ? { storageClassName: cfg.storageClassName } : {}) }
+        ? {
+            enabled: true,
+            size: VOLUME_SIZES.prod.grafana,
+            annotations: { "helm.sh/resource-policy": "keep" },
+            ...(cfg.storageClassName ? { storageClassName: cfg.storageClassName } : {}),
+          }
         : { enabled: false },
       // A ReadWriteOnce volume cannot follow a rolling update to another node (the new pod waits for the volume the
       // old pod holds, the old pod waits for the new one): replace the pod instead. And Grafana reads the admin

@@ -29,6 +29,7 @@ import { IMAGES } from "../versions";
 import { restrictedContainerSecurityContext } from "../security/pod-security";
 import { replicas, resources } from "../sizing";
 import { keepAnnotations, mirroredRepository, monitorLabels } from "./common";
+import { WEBHOOK_BYPASS_LABEL } from "../labels";
 import { podSecurity } from "./security";
 
 /** The operator image repository (the chart's default, with its registry). */
@@ -100,6 +101,11 @@ export function opentelemetryOperator(cfg: ObserverConfig, ctx: OpentelemetryOpe
     },
     // helm-test pods only (`helm test`; never run by `pulumi up`): their image follows the mirror too.
     testFramework: { image: { repository: mirroredRepository(cfg, TEST_IMAGE_REPOSITORY) }, securityContext: restrictedContainerSecurityContext() },
-    admissionWebhooks: webhookCertificateValues(cfg, ctx),
+    admissionWebhooks: {
+      ...webhookCertificateValues(cfg, ctx),
+      // Every webhook skips a namespace carrying the bypass label: the destroy hooks set it for the one patch
+      // that removes the operator's finalizer when the webhook cannot be called (components/lifecycle/finalizers.ts).
+      namespaceSelector: { matchExpressions: [{ key: WEBHOOK_BYPASS_LABEL, operator: "DoesNotExist" }] },
+    },
   };
 }

@@ -120,12 +120,30 @@ export function lokiExporter(cfg: ObserverConfig, storage?: string): JsonObject 
   };
 }
 
-/** The collector's own telemetry: Prometheus pull reader on {@link SELF_METRICS_PORT}, JSON logs. */
+/**
+ * The collector's own telemetry: Prometheus pull reader on {@link SELF_METRICS_PORT}, JSON logs.
+ *
+ * The reader is told to add the type and unit suffixes (`without_type_suffix: false`, `without_units: false`):
+ * collector 0.158.0 defaults both to true for a pull reader (service/telemetry/otelconftelemetry
+ * applyPrometheusDefaults), which otelconf v0.24.0 maps to the NoTranslation strategy, so the exposition (text
+ * 0.0.4, also when Prometheus asks for OpenMetrics) would name counters without `_total` and drop units
+ * (`otelcol_exporter_sent_spans`, `otelcol_process_uptime`): none of the names the rules, dashboards and
+ * components/inventory/metrics.ts use would exist. Measured with the real collector scraped by the real
+ * Prometheus 3.14.0 (tests/tools/metrics-roundtrip.test.ts).
+ */
 export function selfTelemetry(): JsonObject {
   return {
     metrics: {
       level: "normal",
-      readers: [{ pull: { exporter: { prometheus: { host: "0.0.0.0", port: SELF_METRICS_PORT } } } }],
+      readers: [
+        {
+          pull: {
+            exporter: {
+              prometheus: { host: "0.0.0.0", port: SELF_METRICS_PORT, without_type_suffix: false, without_units: false, without_scope_info: true },
+            },
+          },
+        },
+      ],
     },
     logs: { level: "info", encoding: "json" },
   };

@@ -72,7 +72,7 @@ export class Collectors extends pulumi.ComponentResource {
       parent: this,
       dependsOn: base,
     });
-    const role = new k8s.rbac.v1.ClusterRole(`${name}-clusterrole`, clusterRoleBody(ns, labels), { parent: this });
+    const role = new k8s.rbac.v1.ClusterRole(`${name}-clusterrole`, clusterRoleBody(ns, labels), { parent: this, dependsOn: base });
     const binding = new k8s.rbac.v1.ClusterRoleBinding(`${name}-clusterrolebinding`, clusterRoleBindingBody(ns, labels), {
       parent: this,
       dependsOn: [...base, role, gatewaySa, agentSa],

@@ -3,9 +3,11 @@
  * upstream file and tag that defines it (read at the pinned versions). Tests elsewhere check that
  * every metric a rule or dashboard queries is listed here.
  *
- * Prometheus names of the collector's own metrics: the collector's Prometheus reader (default
- * translation, UnderscoreEscapingWithSuffixes) adds the unit suffix for `s` (`_seconds`) and `By`
- * (`_bytes`, unless already there) and `_total` to monotonic sums; `{…}` units add nothing.
+ * Prometheus names of the collector's own metrics: our collectors' Prometheus reader is set to add suffixes
+ * (components/collectors/common.ts selfTelemetry: `without_type_suffix: false`, `without_units: false`, which
+ * otelconf maps to NoUTF8EscapingWithSuffixes; the collector's own default drops them): the unit suffix for `s`
+ * (`_seconds`) and `By` (`_bytes`, unless already there) and `_total` to monotonic sums; `{…}` units add nothing.
+ * tests/tools/metrics-roundtrip.test.ts checks the names the real Prometheus stores when it scrapes the gateway.
  */
 
 export type MetricType = "counter" | "gauge" | "histogram";

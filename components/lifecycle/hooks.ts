@@ -15,18 +15,14 @@
  * - `createExternalCrdCheckHook` → `hooks.beforeCreate` and `beforeUpdate` of every stage-2 Helm Release
  *                            (only when `crds.prometheus` is `external`): the CRDs someone else installed
  *                            must serve the fields Observer sets; one check per deployment, shared.
+ * - `createInstallPreflightHook` → `hooks.beforeCreate` of the namespace: one Observer per cluster.
  * Delete hooks only run with `pulumi destroy --run-program` (what `npm run destroy` does).
  */
 import * as pulumi from "@pulumi/pulumi";
-import {
-  crTargetFromResource,
-  stripFinalizersIfOperatorDown,
-  stripOwnedOpenTelemetryFinalizers,
-  type Logger,
-  type OperatorRef,
-} from "./finalizers";
+import { cleanUpBeforeDelete, cleanUpOwnedBeforeOperatorDelete, crTargetFromResource, type Logger, type OperatorRef } from "./finalizers";
 import type { KubeApi } from "./kube-api";
 import { runExternalPrometheusCrdCheck, runPrometheusCrdPreflight, type CrdRelease } from "./preflight";
+import { runInstallConflictPreflight } from "./install-conflicts";
 import { createKubeApi, type KubeTarget } from "./client";
 
 /** Stable hook names (the engine keys hooks by name; they appear in `pulumi` output). */
@@ -35,6 +31,7 @@ export const HOOK_NAMES = {
   operatorFinalizers: "observer-otel-operator-finalizers",
   crdPreflight: "observer-prometheus-crds-preflight",
   externalCrdCheck: "observer-prometheus-crds-external-check",
+  installPreflight: "observer-install-conflicts-preflight",
 } as const;
 
 export interface LifecycleHookOptions {
@@ -54,6 +51,8 @@ export interface FinalizerHookOptions extends LifecycleHookOptions {
   readonly operator: OperatorRef;
   /** Value of our stack label (`stackLabelValue(...)` from components/labels.ts). */
   readonly stackLabel: string;
+  /** How long a ready operator gets to remove its own finalizer. @default DEFAULT_OPERATOR_GRACE_MS (./finalizers.ts) */
+  readonly operatorGraceMs?: number;
 }
 
 function lazyApi(opts: LifecycleHookOptions): () => Promise<KubeApi> {
@@ -63,23 +62,28 @@ function lazyApi(opts: LifecycleHookOptions): () => Promise<KubeApi> {
 
 const pulumiLogger: Logger = { info: (m) => void pulumi.log.info(m) };
 
-/** The callback of `beforeDeleteCR`: strips the CR's finalizers when the operator is not ready. */
+/** The callback of `beforeDeleteCR`: makes sure the CR's delete cannot hang on the operator's finalizer (./finalizers.ts). */
 export function beforeDeleteCrCallback(opts: FinalizerHookOptions): pulumi.ResourceHookFunction {
   const api = lazyApi(opts);
   const logger = opts.logger ?? pulumiLogger;
   return async (args) => {
     const target = crTargetFromResource(args.oldOutputs) ?? crTargetFromResource(args.oldInputs);
     if (!target) return; // not an OpenTelemetry CR: nothing to do
-    await stripFinalizersIfOperatorDown(await api(), target, { operator: opts.operator, logger, stackLabel: opts.stackLabel });
+    await cleanUpBeforeDelete(await api(), target, {
+      operator: opts.operator,
+      logger,
+      stackLabel: opts.stackLabel,
+      ...(opts.operatorGraceMs !== undefined ? { graceMs: opts.operatorGraceMs } : {}),
+    });
   };
 }
 
-/** The callback of `beforeDeleteOperator`: strips the finalizers of every OpenTelemetry CR of this stack still present. */
+/** The callback of `beforeDeleteOperator`: when the operator is not ready, removes its finalizers from every CR of this stack still present. */
 export function beforeDeleteOperatorCallback(opts: FinalizerHookOptions): pulumi.ResourceHookFunction {
   const api = lazyApi(opts);
   const logger = opts.logger ?? pulumiLogger;
   return async () => {
-    await stripOwnedOpenTelemetryFinalizers(await api(), { stackLabel: opts.stackLabel, logger });
+    await cleanUpOwnedBeforeOperatorDelete(await api(), { stackLabel: opts.stackLabel, operator: opts.operator, logger });
   };
 }
 
@@ -134,6 +138,19 @@ export function externalCrdCheckCallback(opts: LifecycleHookOptions): pulumi.Res
   };
 }
 
+export interface InstallPreflightHookOptions extends LifecycleHookOptions {
+  /** `observer:namespace`: where this install's releases live. */
+  readonly namespace: string;
+}
+
+/** The callback of the install pre-flight: throws one message naming every cluster-wide object owned elsewhere. */
+export function installPreflightCallback(opts: InstallPreflightHookOptions): pulumi.ResourceHookFunction {
+  const api = lazyApi(opts);
+  return async () => {
+    await runInstallConflictPreflight(await api(), opts.namespace);
+  };
+}
+
 /**
  * `beforeCreate`/`beforeUpdate` hook for the stage-2 releases when `crds.prometheus` is `external`: each of them
  * writes monitoring.coreos.com objects (kube-prometheus-stack the Prometheus, every chart its ServiceMonitors).
@@ -141,4 +158,12 @@ export function externalCrdCheckCallback(opts: LifecycleHookOptions): pulumi.Res
  */
 export function createExternalCrdCheckHook(opts: LifecycleHookOptions): pulumi.ResourceHook {
   return new pulumi.ResourceHook(HOOK_NAMES.externalCrdCheck, externalCrdCheckCallback(opts), { onDryRun: true });
+}
+
+/**
+ * `beforeCreate` hook for the namespace, the first object Observer creates: refuses a second Observer on the
+ * cluster (./install-conflicts.ts) before anything exists. Runs on preview too.
+ */
+export function createInstallPreflightHook(opts: InstallPreflightHookOptions): pulumi.ResourceHook {
+  return new pulumi.ResourceHook(HOOK_NAMES.installPreflight, installPreflightCallback(opts), { onDryRun: true });
 }

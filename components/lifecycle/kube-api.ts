@@ -20,6 +20,7 @@ export interface KubeObject {
     finalizers?: string[];
     deletionTimestamp?: string;
     resourceVersion?: string;
+    uid?: string;
   };
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   [key: string]: any;
@@ -42,10 +43,21 @@ export interface KubeApi {
   /** Reads one custom object; `null` when it does not exist (or its CRD is gone). */
   getCustomObject(ref: CustomResourceRef, namespace: string, name: string): Promise<KubeObject | null>;
   /**
-   * Applies a JSON merge patch (RFC 7386, `application/merge-patch+json`) to a custom object.
+   * Applies a JSON patch (RFC 6902, `application/json-patch+json`) to a custom object; its `test`
+   * operations are preconditions (a failed one answers 422 and changes nothing).
    * @returns the patched object, or `null` when it is gone (404).
    */
-  mergePatchCustomObject(ref: CustomResourceRef, namespace: string, name: string, patch: object): Promise<KubeObject | null>;
+  jsonPatchCustomObject(ref: CustomResourceRef, namespace: string, name: string, patch: readonly JsonPatchOp[]): Promise<KubeObject | null>;
+  /**
+   * Deletes a custom object (background propagation), only if its uid is still `preconditions.uid`.
+   * @returns the object as it is now (still present, with a `deletionTimestamp`, while finalizers remain), or
+   * `null` when it is gone or is another object than the one meant (404, or 409 on a uid precondition).
+   */
+  deleteCustomObject(ref: CustomResourceRef, namespace: string, name: string, preconditions: { uid?: string }): Promise<KubeObject | null>;
+  /** Applies a JSON merge patch (RFC 7386) to a Namespace (labels only, here). `null` when it does not exist. */
+  mergePatchNamespace(name: string, patch: object): Promise<KubeObject | null>;
+  /** Reads any object by its API path (`/apis/<group>/<version>/<plural>/<name>`); `null` when it does not exist. */
+  getObject(apiPath: string): Promise<KubeObject | null>;
   /** Reads an apps/v1 Deployment; `null` when it does not exist. */
   getDeployment(namespace: string, name: string): Promise<KubeObject | null>;
   /**
@@ -57,9 +69,16 @@ export interface KubeApi {
   getCustomResourceDefinition(name: string): Promise<KubeObject | null>;
 }
 
+/** One RFC 6902 operation. */
+export interface JsonPatchOp {
+  readonly op: "test" | "replace" | "add" | "remove";
+  readonly path: string;
+  readonly value?: unknown;
+}
+
 /** One HTTP exchange with the API server. */
 export interface TransportRequest {
-  readonly method: "GET" | "PATCH";
+  readonly method: "GET" | "PATCH" | "DELETE";
   /** Path and query, e.g. `/apis/opentelemetry.io/v1beta1/opentelemetrycollectors?labelSelector=...`. */
   readonly path: string;
   /** JSON request body (serialized by the transport). */
@@ -95,6 +114,7 @@ export class KubeApiError extends Error {
 }
 
 export const MERGE_PATCH = "application/merge-patch+json";
+export const JSON_PATCH = "application/json-patch+json";
 export const PARTIAL_METADATA_LIST = "application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io,application/json";
 
 function customPath(ref: CustomResourceRef, namespace?: string, name?: string): string {
@@ -110,10 +130,10 @@ function items(body: unknown): KubeObject[] {
 
 /** Implements {@link KubeApi} over a transport. */
 export function createKubeApiOverTransport(transport: Transport): KubeApi {
-  async function send(req: TransportRequest, allow404: boolean): Promise<unknown | null> {
+  async function send(req: TransportRequest, allow404: boolean, allow409 = false): Promise<unknown | null> {
     const res = await transport(req);
     if (res.status >= 200 && res.status < 300) return res.body;
-    if (res.status === 404 && allow404) return null;
+    if ((res.status === 404 && allow404) || (res.status === 409 && allow409)) return null;
     throw new KubeApiError(res.status, req.method, req.path, res.body);
   }
   return {
@@ -125,11 +145,34 @@ export function createKubeApiOverTransport(transport: Transport): KubeApi {
     async getCustomObject(ref, namespace, name) {
       return (await send({ method: "GET", path: customPath(ref, namespace, name) }, true)) as KubeObject | null;
     },
-    async mergePatchCustomObject(ref, namespace, name, patch) {
+    async jsonPatchCustomObject(ref, namespace, name, patch) {
       return (await send(
-        { method: "PATCH", path: customPath(ref, namespace, name), body: patch, contentType: MERGE_PATCH },
+        { method: "PATCH", path: customPath(ref, namespace, name), body: patch, contentType: JSON_PATCH },
         true,
       )) as KubeObject | null;
+    },
+    async deleteCustomObject(ref, namespace, name, preconditions) {
+      const body = await send(
+        {
+          method: "DELETE",
+          path: customPath(ref, namespace, name),
+          body: { kind: "DeleteOptions", apiVersion: "v1", propagationPolicy: "Background", preconditions },
+        },
+        true,
+        true,
+      );
+      // A Status answer means the object is already gone; an object answer, that finalizers hold it.
+      const obj = body as KubeObject | null;
+      return obj !== null && obj.kind !== "Status" && obj.metadata?.deletionTimestamp !== undefined ? obj : null;
+    },
+    async mergePatchNamespace(name, patch) {
+      return (await send(
+        { method: "PATCH", path: `/api/v1/namespaces/${encodeURIComponent(name)}`, body: patch, contentType: MERGE_PATCH },
+        true,
+      )) as KubeObject | null;
+    },
+    async getObject(apiPath) {
+      return (await send({ method: "GET", path: apiPath }, true)) as KubeObject | null;
     },
     async getDeployment(namespace, name) {
       const path = `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/deployments/${encodeURIComponent(name)}`;

@@ -166,9 +166,13 @@ export interface ProdConfig {
 }
 
 /**
- * Per-profile defaults of this area. The out-of-order window covers how late a pushed point can arrive: an SDK's
- * export interval (60 s), the gateway's batch, and its exporter's retries (max_elapsed_time 300 s dev, 900 s prod,
- * components/collectors/common.ts); with a smaller window Prometheus rejects retried points as out of order.
+ * Per-profile defaults of this area.
+ *
+ * `outOfOrderTimeWindow` covers the gateway's retry horizon (its exporters' `max_elapsed_time`: 5m dev, 15m prod,
+ * components/collectors/common.ts `delivery`) plus 5 minutes for the SDKs' export interval and queueing: Prometheus
+ * rejects a whole OTLP request when one sample in it is older than the window allows, and the gateway drops a
+ * rejected batch, so a narrower window loses every retried batch that arrives after newer data (measured with
+ * Prometheus 3.14.0, tests/tools/metrics-roundtrip.test.ts).
  */
 export const PROD_DEFAULTS = {
   dev: { prometheus: { replicas: 1, retentionSize: "", storageSize: "10Gi", outOfOrderTimeWindow: "10m" } },

@@ -1,13 +1,13 @@
 /**
  * The NetworkPolicies of our namespace as resources: a thin ComponentResource over the pure
  * {@link buildNetworkPolicies} (default deny plus one allow policy per flow; see ./network-policies.ts
- * and the README's flows table).
+ * and the README's flows table) and, with `networkPolicy.cni: cilium`, {@link buildCiliumNetworkPolicies}.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { NetworkPolicyConfig } from "./config";
 import { pluginMirrorEgress } from "../grafana/plugins";
-import { buildNetworkPolicies, kafkaEgress } from "./network-policies";
+import { buildCiliumNetworkPolicies, buildNetworkPolicies, kafkaEgress } from "./network-policies";
 
 export interface NetworkPoliciesArgs {
   /** The resolved config's parts this needs (pass the whole ObserverConfig: it has all of them). */
@@ -20,10 +20,10 @@ export interface NetworkPoliciesArgs {
     readonly tempo?: { readonly kafka?: { readonly address: string } };
   };
   /**
-   * Object storage Loki and Tempo reach in scalable modes (endpoint CIDRs and ports).
+   * Object storage Loki and Tempo reach in scalable modes: its ports, at any address (`objectStorageEgress`).
    * @default none (no object-storage egress)
    */
-  readonly objectStorage?: { readonly cidrs: readonly string[]; readonly ports: readonly number[] };
+  readonly objectStorage?: { readonly ports: readonly number[] };
   /**
    * Labels set on every NetworkPolicy (the common labels).
    * @default {}
@@ -37,14 +37,17 @@ export interface NetworkPoliciesArgs {
 }
 
 export class NetworkPolicies extends pulumi.ComponentResource {
-  /** Fixed names of the NetworkPolicies created (empty when `networkPolicy.enabled` is false). */
+  /**
+   * Fixed names of the NetworkPolicies, then of the CiliumNetworkPolicies, created (empty when
+   * `networkPolicy.enabled` is false).
+   */
   public readonly policyNames: string[];
 
   constructor(name: string, args: NetworkPoliciesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("observer:security:NetworkPolicies", name, {}, opts);
     const kafka = args.config.profile !== undefined && args.config.tempo !== undefined ? kafkaEgress({ profile: args.config.profile, tempo: args.config.tempo }) : undefined;
     const pluginMirror = pluginMirrorEgress({ grafana: { plugins: args.config.grafana.plugins ?? [] } });
-    const policies = buildNetworkPolicies({
+    const inputs = {
       namespace: args.config.namespace,
       config: args.config.networkPolicy,
       grafanaIngress: args.config.grafana.ingress.enabled,
@@ -52,7 +55,9 @@ export class NetworkPolicies extends pulumi.ComponentResource {
       ...(kafka ? { kafka } : {}),
       ...(pluginMirror ? { pluginMirror } : {}),
       labels: args.labels ?? {},
-    });
+    };
+    const policies = buildNetworkPolicies(inputs);
+    const cilium = buildCiliumNetworkPolicies(inputs);
     for (const p of policies) {
       new k8s.networking.v1.NetworkPolicy(
         `${name}-${p.metadata.name}`,
@@ -60,7 +65,15 @@ export class NetworkPolicies extends pulumi.ComponentResource {
         { parent: this, dependsOn: args.dependsOn ?? [] },
       );
     }
-    this.policyNames = policies.map((p) => p.metadata.name);
+    // A flow may have both kinds under one name (e.g. an ingress controller's pods and its Cilium entities).
+    for (const p of cilium) {
+      new k8s.apiextensions.CustomResource(
+        `${name}-cilium-${p.metadata.name}`,
+        { apiVersion: p.apiVersion, kind: p.kind, metadata: p.metadata, spec: p.spec },
+        { parent: this, dependsOn: args.dependsOn ?? [] },
+      );
+    }
+    this.policyNames = [...policies, ...cilium].map((p) => p.metadata.name);
     this.registerOutputs({ policyNames: this.policyNames });
   }
 }

@@ -7,6 +7,20 @@
  * templates at the pinned versions; see {@link WORKLOADS}). NetworkPolicy ports are pod (container)
  * ports, not Service ports.
  *
+ * The API server and other non-pod peers. NetworkPolicy selectors only ever match pods, so the API server (a
+ * static pod on the control-plane nodes' host network on kubeadm, k3s, RKE2, Talos and kind; an address outside
+ * the cluster on managed clusters) can only be named by `ipBlock`, and CNIs disagree on what an `ipBlock`
+ * matches: Calico, Antrea and the AWS VPC CNI match node addresses, Cilium never does (its CIDR rules select only
+ * the `world` identity, not `host`, `remote-node` or `kube-apiserver`: cilium/cilium#14724). So the API-server
+ * flows ({@link apiServerRule}) are written:
+ * - by default (`networkPolicy.cni: generic`, API server "anywhere"): with no peer at all, ports only, which every
+ *   CNI enforces alike (Cilium translates a peerless rule to its wildcard selector, every identity included);
+ * - with `networkPolicy.apiServer.cidrs` narrowed: as `ipBlock`s (CNIs that match node addresses);
+ * - with `networkPolicy.cni: cilium`: as CiliumNetworkPolicies selecting the `kube-apiserver`, `host` and
+ *   `remote-node` entities ({@link buildCiliumNetworkPolicies}).
+ * Destinations that are host names (object storage, Kafka brokers) are any address on their ports, for the same
+ * reason: an in-cluster MinIO or Kafka is a pod, which no `ipBlock` matches on Cilium.
+ *
  * Not governed by NetworkPolicy, by design of most CNIs (Calico, Cilium, the AWS VPC CNI...):
  * - kubelet probes (liveness/readiness/startup): the node's own traffic to its pods is allowed;
  * - pods on the host network (node exporter);
@@ -22,7 +36,7 @@
  * the README documents. Everything here is correct either way.
  */
 import { collectorInstanceLabel, COLLECTORS, PORTS, RELEASES } from "../endpoints";
-import type { NetworkPolicyConfig } from "./config";
+import type { IngressControllerSource, NetworkPolicyConfig } from "./config";
 
 // ---------------------------------------------------------------------------------------------
 // Plain NetworkPolicy shapes (networking.k8s.io/v1), no Pulumi types: tests build and read them.
@@ -42,8 +56,13 @@ export interface PolicyPeer {
   ipBlock?: { cidr: string };
 }
 export interface PolicyRule {
-  /** Absent: any source/destination. */
+  /** Absent (and no `entities`): any source/destination. */
   peers?: PolicyPeer[];
+  /**
+   * Cilium entities instead of peers (`networkPolicy.cni: cilium`): the flow is written as a CiliumNetworkPolicy
+   * ({@link buildCiliumNetworkPolicies}), never as a NetworkPolicy.
+   */
+  entities?: CiliumEntity[];
   /** Absent: every port. */
   ports?: PolicyPort[];
 }
@@ -56,6 +75,64 @@ export interface NetworkPolicyObject {
     policyTypes: ("Ingress" | "Egress")[];
     ingress?: { from?: PolicyPeer[]; ports?: PolicyPort[] }[];
     egress?: { to?: PolicyPeer[]; ports?: PolicyPort[] }[];
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// CiliumNetworkPolicy (cilium.io/v2), the part we write. Typed from cilium/cilium pkg/policy/api (rule.go Rule,
+// ingress.go IngressRule, egress.go EgressRule, l4.go PortRule/PortProtocol, entity.go Entity) and the CRD
+// pkg/k8s/apis/cilium.io/client/crds/v2/ciliumnetworkpolicies.yaml generated from them.
+// ---------------------------------------------------------------------------------------------
+
+/** `Entity` (entity.go): the CRD's enum, every value. */
+export const CILIUM_ENTITIES = [
+  "all",
+  "world",
+  "cluster",
+  "host",
+  "init",
+  "ingress",
+  "unmanaged",
+  "remote-node",
+  "health",
+  "none",
+  "kube-apiserver",
+] as const;
+export type CiliumEntity = (typeof CILIUM_ENTITIES)[number];
+
+/** `PortProtocol` (l4.go): `port` is a string (a number 0-65535 or a port name); protocol TCP, UDP or ANY. */
+export interface CiliumPortProtocol {
+  port: string;
+  protocol?: "TCP" | "UDP" | "ANY";
+}
+/** `PortRule` (l4.go), without L7 rules. */
+export interface CiliumPortRule {
+  ports: CiliumPortProtocol[];
+}
+/** `IngressRule` (ingress.go): the peer members are mutually exclusive within one rule. */
+export interface CiliumIngressRule {
+  fromEntities?: CiliumEntity[];
+  fromEndpoints?: LabelSelector[];
+  fromCIDR?: string[];
+  toPorts?: CiliumPortRule[];
+}
+/** `EgressRule` (egress.go): the peer members are mutually exclusive within one rule. */
+export interface CiliumEgressRule {
+  toEntities?: CiliumEntity[];
+  toEndpoints?: LabelSelector[];
+  toCIDR?: string[];
+  toPorts?: CiliumPortRule[];
+}
+export interface CiliumNetworkPolicyObject {
+  apiVersion: "cilium.io/v2";
+  kind: "CiliumNetworkPolicy";
+  metadata: { name: string; namespace: string; labels: Record<string, string> };
+  /** `Rule` (rule.go): `endpointSelector` (namespaced: pods of the policy's namespace) and at least one direction. */
+  spec: {
+    description?: string;
+    endpointSelector: LabelSelector;
+    ingress?: CiliumIngressRule[];
+    egress?: CiliumEgressRule[];
   };
 }
 
@@ -215,10 +292,10 @@ export interface FlowInputs {
   /** Whether the Grafana ingress is on (the ingress-controller flow exists only then). */
   readonly grafanaIngress: boolean;
   /**
-   * Object storage that Loki and Tempo write to in scalable modes (S3/GCS/Azure endpoints, or an
-   * in-cluster MinIO). Absent: no object-storage egress.
+   * Object storage that Loki and Tempo write to in scalable modes (S3/GCS/Azure endpoints, or an in-cluster
+   * MinIO): its ports, at any address ({@link objectStorageEgress}). Absent: no object-storage egress.
    */
-  readonly objectStorage?: { readonly cidrs: readonly string[]; readonly ports: readonly number[] };
+  readonly objectStorage?: { readonly ports: readonly number[] };
   /**
    * The Kafka-compatible queue tempo-distributed (Tempo 3) reads and writes (prod with `observer:tempo.kafka`):
    * its brokers' ports ({@link kafkaEgress}). Absent: no Kafka egress.
@@ -247,8 +324,50 @@ export function kafkaEgress(cfg: { readonly profile: "dev" | "prod"; readonly te
   return { ports: [...new Set(ports.length > 0 ? ports : [9092])].sort((a, b) => a - b) };
 }
 
-function apiServerPeers(config: NetworkPolicyConfig): PolicyPeer[] {
-  return config.apiServer.cidrs.map((cidr) => ({ ipBlock: { cidr } }));
+/**
+ * Egress Loki and Tempo need to reach object storage. Its address is a host name (an in-cluster MinIO Service or a
+ * cloud endpoint), so the destination is any address on the endpoint's port (443, or 80 for plain HTTP, unless the
+ * endpoint names one): a rule with ports and no peer, which matches pods as well as outside addresses on every CNI.
+ */
+export function objectStorageEgress(os: { readonly endpoint: string; readonly insecure: boolean }): { ports: number[] } {
+  const port = /:(\d{1,5})\/?$/.exec(os.endpoint)?.[1];
+  return { ports: [port ? Number(port) : os.insecure ? 80 : 443] };
+}
+
+/** A CIDR block that means "any address" (a `/0`). */
+export function isAnyAddress(cidr: string): boolean {
+  return /\/0$/.test(cidr);
+}
+
+/** The entities the API server has on Cilium: its own, and the nodes' it runs on (same node: host; other: remote-node). */
+export const API_SERVER_ENTITIES: readonly CiliumEntity[] = ["kube-apiserver", "host", "remote-node"];
+
+/**
+ * The rule that names the API server as a peer (egress to it, ingress from it to the admission webhooks), on
+ * `ports`: entities with `cni: cilium`; ports only while the configured CIDRs include "any address" (the default:
+ * matched by every CNI); `ipBlock`s of the configured CIDRs otherwise.
+ */
+export function apiServerRule(config: NetworkPolicyConfig, ports: PolicyPort[]): PolicyRule {
+  if (config.cni === "cilium") return { entities: [...API_SERVER_ENTITIES], ports };
+  if (config.apiServer.cidrs.some(isAnyAddress)) return { ports };
+  return { peers: config.apiServer.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports };
+}
+
+/**
+ * The ingress rules admitting the ingress controller's connections on `ports`: its pods (in its namespace, or any),
+ * the addresses it connects from (ports only when one is a `/0`), and its Cilium entities (a CiliumNetworkPolicy).
+ */
+export function ingressSourceRules(source: IngressControllerSource, ports: PolicyPort[]): PolicyRule[] {
+  const rules: PolicyRule[] = [];
+  if (source.pods) {
+    const namespaceSelector: LabelSelector = source.pods.namespace !== undefined ? { matchLabels: { "kubernetes.io/metadata.name": source.pods.namespace } } : {};
+    rules.push({ peers: [{ namespaceSelector, podSelector: structuredClone(source.pods.selector) }], ports });
+  }
+  if (source.cidrs) {
+    rules.push(source.cidrs.some(isAnyAddress) ? { ports } : { peers: source.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports });
+  }
+  if (source.entities) rules.push({ entities: [...source.entities], ports });
+  return rules;
 }
 
 /** Every flow the stack needs, in README order. Pure. */
@@ -257,7 +376,6 @@ export function networkFlows(inputs: FlowInputs): NetworkFlow[] {
   const { config } = inputs;
   const pod = (k: WorkloadKey): PolicyPeer => ({ podSelector: w[k].selector });
   const apiPorts = tcp(...config.apiServer.ports);
-  const apiServer = apiServerPeers(config);
   const flows: NetworkFlow[] = [
     {
       id: "dns",
@@ -275,7 +393,7 @@ export function networkFlows(inputs: FlowInputs): NetworkFlow[] {
       ports: `${POD_PORTS.otelOperatorWebhook}/TCP`,
       why: "admission webhooks (defaulting, validation, collector conversion) — failurePolicy Fail, so blocking it blocks every OpenTelemetry CR",
       podSelector: w.otelOperator.selector,
-      ingress: [{ peers: apiServer, ports: tcp(POD_PORTS.otelOperatorWebhook) }],
+      ingress: [apiServerRule(config, tcp(POD_PORTS.otelOperatorWebhook))],
     },
     {
       id: "apiserver-to-prometheus-operator-webhook",
@@ -284,7 +402,7 @@ export function networkFlows(inputs: FlowInputs): NetworkFlow[] {
       ports: `${POD_PORTS.prometheusOperatorWebhook}/TCP`,
       why: "PrometheusRule/AlertmanagerConfig admission webhooks (same TLS listener serves the operator's metrics)",
       podSelector: w.prometheusOperator.selector,
-      ingress: [{ peers: apiServer, ports: tcp(POD_PORTS.prometheusOperatorWebhook) }],
+      ingress: [apiServerRule(config, tcp(POD_PORTS.prometheusOperatorWebhook))],
     },
   ];
   const apiClients: WorkloadKey[] = ["otelOperator", "prometheusOperator", "prometheusOperatorJobs", "grafana", "kubeStateMetrics", "loki", "collectors"];
@@ -296,22 +414,19 @@ export function networkFlows(inputs: FlowInputs): NetworkFlow[] {
       ports: config.apiServer.ports.map((p) => `${p}/TCP`).join(", "),
       why: API_REASONS[k] ?? "Kubernetes API access",
       podSelector: w[k].selector,
-      egress: [{ peers: apiServer, ports: apiPorts }],
+      egress: [apiServerRule(config, apiPorts)],
     });
   }
-  if (inputs.grafanaIngress) {
-    const peer: PolicyPeer = {
-      namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": config.ingressController.namespace } },
-      podSelector: { matchLabels: { ...config.ingressController.podSelector } },
-    };
+  const source = config.ingressController;
+  if (inputs.grafanaIngress && source !== undefined) {
     flows.push({
       id: "ingress-controller-to-grafana",
-      from: `ingress controller (namespace ${config.ingressController.namespace})`,
+      from: source.description,
       to: w.grafana.title,
       ports: `${POD_PORTS.grafana}/TCP`,
       why: "users reach Grafana at <runUrl>/grafana",
       podSelector: w.grafana.selector,
-      ingress: [{ peers: [peer], ports: tcp(POD_PORTS.grafana) }],
+      ingress: ingressSourceRules(source, tcp(POD_PORTS.grafana)),
     });
   }
   flows.push(
@@ -502,11 +617,11 @@ export function networkFlows(inputs: FlowInputs): NetworkFlow[] {
       flows.push({
         id: `${k}-to-object-storage`,
         from: w[k].title,
-        to: `object storage (${os.cidrs.join(", ")})`,
+        to: "object storage (any address: a cloud endpoint or an in-cluster MinIO)",
         ports: os.ports.map((p) => `${p}/TCP`).join(", "),
         why: "chunks, blocks and indexes in scalable modes",
         podSelector: w[k].selector,
-        egress: [{ peers: os.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: tcp(...os.ports) }],
+        egress: [{ ports: tcp(...os.ports) }],
       });
     }
   }
@@ -525,6 +640,17 @@ const API_REASONS: Partial<Record<WorkloadKey, string>> = {
 
 function kebab(s: string): string {
   return s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/** Whether a flow has rules naming Cilium entities (written as a CiliumNetworkPolicy of the same name). */
+export function isCiliumFlow(f: NetworkFlow): boolean {
+  return [...(f.ingress ?? []), ...(f.egress ?? [])].some((r) => r.entities !== undefined);
+}
+
+/** A flow's rules of one kind: those for a NetworkPolicy (no entities) or for a CiliumNetworkPolicy (entities). */
+function rulesOf(rules: PolicyRule[] | undefined, cilium: boolean): PolicyRule[] | undefined {
+  const out = (rules ?? []).filter((r) => (r.entities !== undefined) === cilium);
+  return out.length > 0 ? out : undefined;
 }
 
 function peersOut(rule: PolicyRule): { peers?: PolicyPeer[]; ports?: PolicyPort[] } {
@@ -553,7 +679,11 @@ export function buildNetworkPolicies(inputs: FlowInputs & { labels: Record<strin
       spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
     },
   ];
-  for (const f of networkFlows(inputs)) {
+  for (const flow of networkFlows(inputs)) {
+    const ingress = rulesOf(flow.ingress, false);
+    const egress = rulesOf(flow.egress, false);
+    if (!ingress && !egress) continue; // every rule names Cilium entities: a CiliumNetworkPolicy only
+    const f = { ...flow, ingress, egress };
     const policyTypes: ("Ingress" | "Egress")[] = [];
     if (f.ingress) policyTypes.push("Ingress");
     if (f.egress) policyTypes.push("Egress");
@@ -584,6 +714,44 @@ export function buildNetworkPolicies(inputs: FlowInputs & { labels: Record<strin
     });
   }
   return out;
+}
+
+const ciliumPorts = (ports: PolicyPort[] | undefined): { toPorts?: CiliumPortRule[] } =>
+  ports === undefined ? {} : { toPorts: [{ ports: ports.map((p) => ({ port: String(p.port), protocol: p.protocol })) }] };
+
+function entitiesOf(f: NetworkFlow, r: PolicyRule): CiliumEntity[] {
+  if (r.entities === undefined || r.peers !== undefined) {
+    throw new Error(`flow ${f.id}: a rule names either Cilium entities or NetworkPolicy peers, not both`);
+  }
+  return [...r.entities];
+}
+
+/**
+ * The CiliumNetworkPolicies of our namespace (`networkPolicy.cni: cilium`): one per flow with rules that name Cilium
+ * entities, holding those rules, with the flow's name, pods and ports (a flow's other rules stay in the NetworkPolicy
+ * of the same name). Empty otherwise, and when `config.enabled` is false. Pure. The default deny stays a
+ * NetworkPolicy (Cilium enforces both kinds together: a pod selected by either is in default deny, and a rule of
+ * either kind allows).
+ */
+export function buildCiliumNetworkPolicies(inputs: FlowInputs & { labels: Record<string, string> }): CiliumNetworkPolicyObject[] {
+  if (!inputs.config.enabled) return [];
+  return networkFlows(inputs)
+    .filter(isCiliumFlow)
+    .map((f) => {
+      const ingress = rulesOf(f.ingress, true);
+      const egress = rulesOf(f.egress, true);
+      return {
+        apiVersion: "cilium.io/v2" as const,
+        kind: "CiliumNetworkPolicy" as const,
+        metadata: { name: `${ALLOW_PREFIX}${f.id}`, namespace: inputs.namespace, labels: { ...inputs.labels } },
+        spec: {
+          description: `${f.from} → ${f.to} (${f.ports}): ${f.why}`,
+          endpointSelector: structuredClone(f.podSelector),
+          ...(ingress ? { ingress: ingress.map((r) => ({ fromEntities: entitiesOf(f, r), ...ciliumPorts(r.ports) })) } : {}),
+          ...(egress ? { egress: egress.map((r) => ({ toEntities: entitiesOf(f, r), ...ciliumPorts(r.ports) })) } : {}),
+        },
+      };
+    });
 }
 
 /** The README's flows table (Markdown), generated from {@link networkFlows}. */

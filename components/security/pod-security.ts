@@ -189,3 +189,44 @@ export function auditContainerSecurity(spec: PodSpecLike): AuditFinding[] {
   }
   return findings;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Pod Security Admission labels of our namespace
+// ---------------------------------------------------------------------------------------------
+
+export type PodSecurityLevel = "privileged" | "baseline" | "restricted";
+
+/**
+ * The Pod Security Standards version the namespace labels pin: the checks of Kubernetes 1.34 (a cluster that is
+ * older evaluates with the newest checks it knows). Pinned so that a cluster upgrade that tightens a standard
+ * changes nothing until this is bumped on purpose.
+ */
+export const POD_SECURITY_VERSION = "v1.34";
+
+/**
+ * The levels our namespace declares to Pod Security Admission.
+ * - `enforce: privileged`: node exporter (host network and PID namespaces, host paths: a hostNetwork pod also gets
+ *   its container port as a host port) and the log agent (host paths) fail `baseline`, so any stricter enforcement,
+ *   including a cluster-wide default of `baseline` or `restricted` on an unlabelled namespace, rejects their pods
+ *   and the releases time out. Both are DaemonSets of releases and CRs that live in this namespace (a subchart of
+ *   kube-prometheus-stack; the collector CR with its ServiceAccount, RBAC, NetworkPolicies and ServiceMonitor), so
+ *   they stay here rather than in a namespace of their own.
+ * - `warn` and `audit: restricted`: every other pod of the stack is restricted (HARDENING_EXCEPTIONS lists the only
+ *   two exceptions), so applying shows exactly those two as warnings and the audit log records them; anything new
+ *   that is not restricted shows up the same way.
+ */
+export const NAMESPACE_POD_SECURITY: Readonly<{ enforce: PodSecurityLevel; warn: PodSecurityLevel; audit: PodSecurityLevel }> = Object.freeze({
+  enforce: "privileged",
+  warn: "restricted",
+  audit: "restricted",
+});
+
+/** The `pod-security.kubernetes.io/*` labels of our namespace: each mode's level and pinned version. */
+export function namespacePodSecurityLabels(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [mode, level] of Object.entries(NAMESPACE_POD_SECURITY)) {
+    out[`pod-security.kubernetes.io/${mode}`] = level;
+    out[`pod-security.kubernetes.io/${mode}-version`] = POD_SECURITY_VERSION;
+  }
+  return out;
+}

@@ -60,6 +60,9 @@ const FREE_FORM: Record<ChartKey, readonly string[]> = {
     "crds.annotations",
   ],
   kubePrometheusStack: [
+    // grafana chart templates/pvc.yaml:12 `{{- with .Values.persistence.annotations }} annotations: {{ toYaml . }}`
+    // (commented out in its values.yaml).
+    "grafana.persistence.annotations",
     // templates/prometheus/prometheus.yaml: `resources: {{ toYaml .Values.prometheus.prometheusSpec.resources }}`.
     "prometheus.prometheusSpec.resources",
     // templates/prometheus/prometheus.yaml: storage `{{ tpl (toYaml .Values.prometheus.prometheusSpec.storageSpec) }}`.
@@ -207,6 +210,8 @@ const FREE_FORM: Record<ChartKey, readonly string[]> = {
     "securityContext",
     "manager.securityContext",
     "testFramework.securityContext",
+    // templates/admission-webhooks/operator-webhook.yaml: `namespaceSelector: {{- toYaml .Values.admissionWebhooks.namespaceSelector }}` on every webhook.
+    "admissionWebhooks.namespaceSelector",
   ],
 };
 

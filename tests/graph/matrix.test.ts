@@ -14,6 +14,7 @@ const load = () => require("../../index") as Exports;
 /** Every credential kind the config accepts, each with a recognisable value. */
 const CREDENTIALS = {
   slackUrl: "https://hooks.slack.com/services/T000/B000/slack-secret-123456",
+  webhookUrl: "https://hooks.example.com/alerts/webhook-path-token-3c2d1e0f",
   webhookToken: "webhook-bearer-token-7a6b5c4d",
   smtpPassword: "smtp-password-9f8e7d6c",
   pagerdutyKey: "pagerduty-routing-key-0a1b2c3d",
@@ -27,7 +28,7 @@ const FULL_PROD: Record<string, string> = {
   "observer:alerting": JSON.stringify({
     receivers: {
       "ops-slack": { type: "slack", channel: "#ops", apiUrl: CREDENTIALS.slackUrl },
-      "team-hook": { type: "webhook", url: "https://hooks.example.com/alerts", token: CREDENTIALS.webhookToken },
+      "team-hook": { type: "webhook", url: CREDENTIALS.webhookUrl, token: CREDENTIALS.webhookToken },
       "team-mail": {
         type: "email",
         to: "team@example.com",

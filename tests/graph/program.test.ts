@@ -81,6 +81,9 @@ describe.each(["dev", "prod"] as const)("%s profile", (profile) => {
     const providers = byType(res(), "pulumi:providers:kubernetes");
     expect(providers.map((p) => p.name)).toEqual(["kubernetes"]);
     expect(providers[0]!.inputs.enableServerSideApply).toBe("true");
+    // Fixed-name Secrets and ConfigMaps are updated in place, never replaced (a replace deletes what pods mount).
+    expect(providers[0]!.inputs.enableSecretMutable).toBe("true");
+    expect(providers[0]!.inputs.enableConfigMapMutable).toBe("true");
     const root = one(res(), "observer:index:Observer", "observer");
     const idx = indexByUrn(res());
     for (const r of res()) {
@@ -97,13 +100,30 @@ describe.each(["dev", "prod"] as const)("%s profile", (profile) => {
     }
   });
 
-  test("lifecycle hooks: CRD pre-flight, operator and per-CR finalizer cleanup", () => {
+  test("no Secret or ConfigMap carries an empty data map (pulumi-kubernetes#3538 diffs it on every up and replaces the object)", () => {
+    const empty = res()
+      .filter((r) => r.type === "kubernetes:core/v1:Secret" || r.type === "kubernetes:core/v1:ConfigMap")
+      .flatMap((r) =>
+        (["data", "stringData", "binaryData"] as const)
+          .filter((k) => k in r.inputs && (r.inputs[k] === null || Object.keys(r.inputs[k] as object).length === 0))
+          .map((k) => `${r.name}.${k}`),
+      );
+    expect(empty).toEqual([]);
+  });
+
+  test("the namespace, whose beforeCreate hook refuses a second Observer, comes before every other Kubernetes object", () => {
+    const first = res().filter((r) => r.custom && r.type.startsWith("kubernetes:") && r.name !== "observer-namespace" && r.readId === undefined && !closure(res(), r).has("observer-namespace"));
+    expect(first.map((r) => r.name)).toEqual([]);
+  });
+
+  test("lifecycle hooks: install and CRD pre-flights, operator and per-CR finalizer cleanup", () => {
+    expect(one(res(), "kubernetes:core/v1:Namespace", "observer-namespace").options.hooks).toEqual({ beforeCreate: ["observer-install-conflicts-preflight"] });
     expect(one(res(), RELEASE, "observer-prometheus-operator-crds").options.hooks).toEqual({ beforeCreate: ["observer-prometheus-crds-preflight"] });
     expect(one(res(), RELEASE, "observer-opentelemetry-operator").options.hooks).toEqual({ beforeDelete: ["observer-otel-operator-finalizers"] });
     const otel = res().filter((r) => r.type.startsWith("kubernetes:opentelemetry.io/"));
     for (const cr of otel) expect([cr.name, cr.options.hooks]).toEqual([cr.name, { beforeDelete: ["observer-otel-cr-finalizers"] }]);
     const others = res().filter((r) => !r.type.startsWith("kubernetes:opentelemetry.io/") && Object.keys(r.options.hooks).length > 0);
-    expect(others.map((r) => r.name).sort()).toEqual(["observer-opentelemetry-operator", "observer-prometheus-operator-crds"]);
+    expect(others.map((r) => r.name).sort()).toEqual(["observer-namespace", "observer-opentelemetry-operator", "observer-prometheus-operator-crds"]);
   });
 
   test("NetworkPolicies: default deny first, every policy in our namespace, after the namespace", () => {
@@ -140,10 +160,12 @@ describe.each(["dev", "prod"] as const)("%s profile", (profile) => {
   });
 });
 
-test("CRDs and the namespace are retained on destroy in prod only", () => {
+test("the namespace is retained on destroy in prod only; the CRD release never is (its CRDs carry Helm's keep policy)", () => {
   const opt = (p: "dev" | "prod", type: string, name: string) => one(runs[p].resources, type, name).options.retainOnDelete;
+  // A retained release leaves its Helm record behind and the next install fails with "cannot re-use a name that
+  // is still in use" (seen on the real engine, tests/engine/prod.engine.test.ts step 5).
   expect(opt("dev", RELEASE, "observer-prometheus-operator-crds")).toBe(false);
-  expect(opt("prod", RELEASE, "observer-prometheus-operator-crds")).toBe(true);
+  expect(opt("prod", RELEASE, "observer-prometheus-operator-crds")).toBe(false);
   expect(opt("dev", "kubernetes:core/v1:Namespace", "observer-namespace")).toBe(false);
   expect(opt("prod", "kubernetes:core/v1:Namespace", "observer-namespace")).toBe(true);
 });

@@ -11,11 +11,15 @@ export const PROD_SECRETS = {
   secretAccessKey: "prod-test-secret-access-key-0123456789",
 };
 
+/** Where the prod fixture's ingress controller runs (the Grafana ingress is on: runUrl is set). */
+export const PROD_INGRESS_CONTROLLER = { namespace: "ingress-nginx", podSelector: { "app.kubernetes.io/name": "ingress-nginx" } };
+
 export const PROD_CONFIG: Record<string, string> = {
   "observer:profile": "prod",
   "observer:clusterName": "prod-eu-1",
   "observer:kubeContext": "prod-eu-1",
   "observer:runUrl": "https://observer.example.com",
+  "observer:networkPolicy": JSON.stringify({ ingressController: PROD_INGRESS_CONTROLLER }),
   "observer:objectStorage": JSON.stringify({
     endpoint: "s3.eu-west-1.amazonaws.com",
     region: "eu-west-1",
@@ -31,5 +35,6 @@ export const PROD_RAW: Readonly<Record<string, unknown>> = {
   clusterName: "prod-eu-1",
   kubeContext: "prod-eu-1",
   runUrl: "https://observer.example.com",
+  networkPolicy: { ingressController: PROD_INGRESS_CONTROLLER },
   objectStorage: JSON.parse(PROD_CONFIG["observer:objectStorage"]!) as unknown,
 };

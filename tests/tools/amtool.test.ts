@@ -2,8 +2,9 @@
  * The generated Alertmanager configuration, checked by the real tool: `amtool check-config`, and
  * `amtool config routes test --verify.receivers` proving where each severity and namespace goes.
  *
- * amtool comes from Debian's `prometheus-alertmanager` package (0.25; the cluster runs a newer
- * Alertmanager), which `.ci/run` installs. Missing tool → the tests fail with instructions (never skip).
+ * amtool is the one of the Alertmanager the stack deploys (0.34.0), built from the Go module proxy by
+ * `tests/engine/toolchain/build.sh prometheus alertmanager` (`.ci/run` runs it; tests/helpers/tools.ts).
+ * Missing tool → the tests fail with that command (never skip).
  * The credential files the config points at are placeholders in a temporary directory.
  */
 import * as fs from "fs";
@@ -17,7 +18,7 @@ import { requireTool, runTool } from "../helpers/tools";
 
 let dir: string;
 beforeAll(() => {
-  const version = requireTool("amtool", "prometheus-alertmanager");
+  const version = requireTool("amtool");
   console.log(`amtool under test: ${version}`);
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "observer-amtool-"));
 });
@@ -82,8 +83,16 @@ describe("amtool check-config", () => {
 
   it("rejects a config with an unknown field (the check can fail)", () => {
     const file = path.join(dir, "broken.yml");
-    fs.writeFileSync(file, stringify({ route: { receiver: "x" }, receivers: [{ name: "x", webhook_configs: [{ url_file: "/x" }] }] }));
-    expect(amtool(["check-config", file]).status).not.toBe(0);
+    fs.writeFileSync(file, stringify({ route: { receiver: "x" }, receivers: [{ name: "x", webhook_configs: [{ url_file: "/x", urlfile: "/x" }] }] }));
+    const r = amtool(["check-config", file]);
+    expect({ status: r.status, out: r.out }).toEqual({ status: 1, out: expect.stringContaining("field urlfile not found") });
+  });
+
+  it("reads webhook URLs from files (url_file, Alertmanager >= 0.26)", () => {
+    const file = writeConfig("webhook-url-file", { alerting: { receivers: { hook: { type: "webhook", url: "https://hooks.example.com/a/token" } }, routes: { default: "hook" } } });
+    expect(fs.readFileSync(file, "utf8")).toMatch(/url_file: .*\/hook\.webhook-url\n/);
+    expect(fs.readFileSync(file, "utf8")).not.toContain("hooks.example.com");
+    expect(amtool(["check-config", file])).toEqual({ status: 0, out: expect.stringContaining("SUCCESS") });
   });
 });
 

@@ -3,8 +3,9 @@
  * `promtool test rules` cases for each alert we author — at least one that fires with the exact labels
  * and annotations expected, and one that must not fire.
  *
- * promtool comes from Debian's `prometheus` package (2.42; the cluster runs Prometheus 3), which `.ci/run`
- * installs. Missing tool → the tests fail with instructions (never skip). Series use a 1m interval and
+ * promtool is the one of the Prometheus the stack deploys (3.14.0), built from the Go module proxy by
+ * `tests/engine/toolchain/build.sh prometheus alertmanager` (`.ci/run` runs it; tests/helpers/tools.ts).
+ * Missing tool → the tests fail with that command (never skip). Series use a 1m interval and
  * evaluation times well inside the series, away from range-window edges.
  */
 import * as fs from "fs";
@@ -29,7 +30,7 @@ import { requireTool, runTool } from "../helpers/tools";
 
 let dir: string;
 beforeAll(() => {
-  const version = requireTool("promtool", "prometheus");
+  const version = requireTool("promtool");
   console.log(`promtool under test: ${version}`);
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "observer-promtool-"));
 });

@@ -61,23 +61,23 @@ describe("defaults", () => {
   });
 
   test("environment fallbacks: $DATALAYER_RUN_HOST and $DATALAYER_RUN_URL", () => {
-    const c = parseConfig({}, { DATALAYER_RUN_HOST: "run-7", DATALAYER_RUN_URL: "https://run.example.com/" });
+    const c = parseConfig({ grafana: { ingress: { className: "nginx" } } }, { DATALAYER_RUN_HOST: "run-7", DATALAYER_RUN_URL: "https://run.example.com/" });
     expect(c.clusterName).toBe("run-7");
     expect(c.runUrl).toBe("https://run.example.com");
-    expect(c.grafana.ingress).toEqual({ enabled: true, host: "run.example.com", path: "/grafana", annotations: {} });
+    expect(c.grafana.ingress).toEqual({ enabled: true, host: "run.example.com", path: "/grafana", className: "nginx", annotations: {} });
     expect(c.grafana.rootUrl).toBe("https://run.example.com/grafana/");
     expect(c.grafana.https).toBe(true);
   });
 
   test("config wins over the environment", () => {
-    const c = parseConfig({ clusterName: "cfg", runUrl: "http://a.example.com" }, { DATALAYER_RUN_HOST: "env", DATALAYER_RUN_URL: "https://b.example.com" });
+    const c = parseConfig({ clusterName: "cfg", runUrl: "http://a.example.com", grafana: { ingress: { className: "traefik" } } }, { DATALAYER_RUN_HOST: "env", DATALAYER_RUN_URL: "https://b.example.com" });
     expect(c.clusterName).toBe("cfg");
     expect(c.runUrl).toBe("http://a.example.com");
     expect(c.grafana.https).toBe(false);
   });
 
   test("a runUrl with a path serves Grafana under <path>/grafana", () => {
-    const c = parseConfig({ runUrl: "https://x.example.com/run-1/" });
+    const c = parseConfig({ runUrl: "https://x.example.com/run-1/", grafana: { ingress: { className: "nginx" } } });
     expect(c.grafana.ingress.path).toBe("/run-1/grafana");
     expect(c.grafana.rootUrl).toBe("https://x.example.com/run-1/grafana/");
   });

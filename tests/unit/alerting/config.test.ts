@@ -67,7 +67,6 @@ describe("resolution", () => {
     const mail = r.find((x) => x.name === "mail");
     expect(mail).toMatchObject({ to: "a@example.com", from: "b@example.com", smarthost: "smtp.example.com:587", authUsername: "u", requireTls: true });
     expect(r.find((x) => x.name === "ops-slack")).toMatchObject({ channel: "#ops" });
-    expect(r.find((x) => x.name === "hook")).toMatchObject({ url: "https://hooks.example.com/x" });
   });
 
   it("holds every credential as a Pulumi secret", async () => {
@@ -75,6 +74,7 @@ describe("resolution", () => {
     const get = (n: string) => r.find((x) => x.name === n)! as unknown as Record<string, pulumi.Output<string>>;
     expect(await reveal(get("ops-slack").apiUrl!)).toEqual({ value: "https://hooks.slack.com/services/A", secret: true });
     expect(await reveal(get("ops-pager").routingKey!)).toEqual({ value: "rk-123", secret: true });
+    expect(await reveal(get("hook").url!)).toEqual({ value: "https://hooks.example.com/x", secret: true });
     expect(await reveal(get("hook").token!)).toEqual({ value: "tok-123", secret: true });
     expect(await reveal(get("mail").authPassword!)).toEqual({ value: "pw-123", secret: true });
   });
@@ -115,7 +115,10 @@ describe("bad config fails at parse time, naming the key path", () => {
     ["empty webhook token", alerting({ receivers: { h: { type: "webhook", url: "https://x.example.com", token: "" } } }), "observer:alerting.receivers.h.token", /non-empty secret/],
     ["empty SMTP password", alerting({ receivers: { m: { type: "email", to: "a@b.io", from: "c@d.io", smarthost: "s.io:25", authUsername: "u", authPassword: "" } } }), "observer:alerting.receivers.m.authPassword", /non-empty secret/],
     ["Slack URL missing", alerting({ receivers: { ops: { type: "slack" } } }), "observer:alerting.receivers.ops.apiUrl", /non-empty secret/],
-    ["webhook URL not http(s)", alerting({ receivers: { h: { type: "webhook", url: "ftp://x" } } }), "observer:alerting.receivers.h.url", /http\(s\) URL/],
+    ["webhook URL not http(s)", alerting({ receivers: { h: { type: "webhook", url: "ftp://x" } } }), "observer:alerting.receivers.h.url", /http\(s\) URL .*--secret/],
+    ["webhook URL without a host", alerting({ receivers: { h: { type: "webhook", url: "https://" } } }), "observer:alerting.receivers.h.url", /http\(s\) URL/],
+    ["webhook URL with a fragment", alerting({ receivers: { h: { type: "webhook", url: "https://x.example.com/a#b" } } }), "observer:alerting.receivers.h.url", /http\(s\) URL/],
+    ["webhook URL missing", alerting({ receivers: { h: { type: "webhook" } } }), "observer:alerting.receivers.h.url", /http\(s\) URL/],
     ["bad e-mail address", alerting({ receivers: { m: { type: "email", to: "nobody", from: "c@d.io", smarthost: "s.io:25" } } }), "observer:alerting.receivers.m.to", /e-mail address/],
     ["smarthost without port", alerting({ receivers: { m: { type: "email", to: "a@b.io", from: "c@d.io", smarthost: "smtp.example.com" } } }), "observer:alerting.receivers.m.smarthost", /'host:port'/],
     ["password without user", alerting({ receivers: { m: { type: "email", to: "a@b.io", from: "c@d.io", smarthost: "s.io:25", authPassword: "pw" } } }), "observer:alerting.receivers.m.authUsername", /required when authPassword is set/],
@@ -161,5 +164,15 @@ describe("bad config fails at parse time, naming the key path", () => {
   it("never puts a credential in an error message", () => {
     const err = problems(alerting({ receivers: { p: { type: "pagerduty", routingKey: "super-secret-key", serviceKey: "another-secret" } } }));
     expect(JSON.stringify(err)).not.toMatch(/super-secret-key|another-secret/);
+    const hook = problems(alerting({ receivers: { h: { type: "webhook", url: "ftp://hooks.example.com/secret-path-token" } } }));
+    expect(hook.map((p) => p.path)).toEqual(["observer:alerting.receivers.h.url"]);
+    expect(JSON.stringify(hook)).not.toMatch(/secret-path-token/);
+  });
+
+  it("accepts webhook URLs whose path, query or user info hold the token (they are secrets)", async () => {
+    for (const url of ["https://hooks.example.com/services/T0/B0/abc", "https://hooks.example.com/alerts?token=abc", "http://user:pw@10.0.0.1:8080/hook"]) {
+      const hook = parseConfig(alerting({ receivers: { h: { type: "webhook", url } } })).alerting.receivers[0] as unknown as { url: pulumi.Output<string> };
+      expect(await reveal(hook.url)).toEqual({ value: url, secret: true });
+    }
   });
 });

@@ -57,6 +57,7 @@ describe("kubePrometheusStack", () => {
           "service.name", "service.namespace", "service.instance.id", "app", "namespace", "pod", "cluster",
           "datalayer.pool.name", "datalayer.pool.status", "datalayer.pool.user", "datalayer.pool.type", "datalayer.pool.reservation",
         ],
+        translationStrategy: "UnderscoreEscapingWithSuffixes",
         keepIdentifyingResourceAttributes: true,
       },
       enableFeatures: ["exemplar-storage"],
@@ -145,7 +146,8 @@ describe("kubePrometheusStack", () => {
     expect(v.grafana).toEqual(deepMerge(mine, grafanaValues(c)));
     expect(GRAFANA_ADMIN_SECRET).toBe("observer-grafana-admin");
     const prod = (kubePrometheusStack(cfg("prod"), CTX) as V).grafana;
-    expect(prod.persistence).toEqual({ enabled: true, size: "5Gi" });
+    // Kept on destroy like the StatefulSets' claims (proved on a live API server by tests/engine/prod.engine.test.ts).
+    expect(prod.persistence).toEqual({ enabled: true, size: "5Gi", annotations: { "helm.sh/resource-policy": "keep" } });
     expect(prod.deploymentStrategy).toEqual({ type: "Recreate" });
     expect(prod.extraInitContainers.map((c: { name: string }) => c.name)).toEqual(["observer-admin-password"]);
     expect(prod.image).toEqual({ registry: "docker.io", repository: "grafana/grafana", tag: "13.2.0" });

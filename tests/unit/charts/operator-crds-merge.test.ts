@@ -42,6 +42,7 @@ describe("opentelemetryOperator", () => {
         autoGenerateCert: { enabled: true, recreate: false, certPeriodDays: 1826 },
         secretName: "observer-otel-operator-webhook-cert-2026",
         secretAnnotations: { "helm.sh/hook": null, "helm.sh/hook-delete-policy": null },
+        namespaceSelector: { matchExpressions: [{ key: "observer.datalayer.io/bypass-opentelemetry-webhooks", operator: "DoesNotExist" }] },
       },
     });
   });
@@ -60,15 +61,18 @@ describe("opentelemetryOperator", () => {
     expect(opentelemetryOperator(cfg("devCertManager"), CTX).admissionWebhooks).toEqual({
       certManager: { enabled: true, issuerRef: { name: "internal-ca", kind: "ClusterIssuer" } },
       autoGenerateCert: { enabled: false },
+      namespaceSelector: { matchExpressions: [{ key: "observer.datalayer.io/bypass-opentelemetry-webhooks", operator: "DoesNotExist" }] },
     });
     expect(opentelemetryOperator(cfg("prodFull"), CTX).admissionWebhooks).toEqual({
       certManager: { enabled: true, issuerRef: { name: "internal-ca", kind: "Issuer" } },
       autoGenerateCert: { enabled: false },
+      namespaceSelector: { matchExpressions: [{ key: "observer.datalayer.io/bypass-opentelemetry-webhooks", operator: "DoesNotExist" }] },
     });
     // cert-manager without an issuer: the chart's own self-signed Issuer.
     expect(opentelemetryOperator({ ...cfg("dev"), operator: { webhookCertificate: { source: "cert-manager" } } }, CTX).admissionWebhooks).toEqual({
       certManager: { enabled: true },
       autoGenerateCert: { enabled: false },
+      namespaceSelector: { matchExpressions: [{ key: "observer.datalayer.io/bypass-opentelemetry-webhooks", operator: "DoesNotExist" }] },
     });
   });
 

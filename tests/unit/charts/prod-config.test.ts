@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, parseConfig } from "../../../components/config";
 import { objectStorageSecretData, remoteWriteSecretData } from "../../../components/charts/secrets";
+import { gatewayConfig } from "../../../components/collectors/gateway";
+import { durationSeconds } from "../../../components/forms";
 import { PROD_STORAGE, RAW } from "./fixtures";
 
 function problems(raw: Record<string, unknown>): string[] {
@@ -33,6 +35,18 @@ describe("issue-7 config keys", () => {
       forcePathStyle: false,
       credentials: undefined,
     });
+  });
+
+  it("the default out-of-order window covers the gateway's retry horizon, with room for the SDKs' export interval", () => {
+    for (const cfg of [parseConfig({}), parseConfig(JSON.parse(JSON.stringify(RAW.prod)))]) {
+      const gw = gatewayConfig(cfg) as { exporters: Record<string, { retry_on_failure?: { max_elapsed_time: string } }> };
+      const horizons = Object.entries(gw.exporters)
+        .filter(([id]) => id.startsWith("otlp_http/prometheus"))
+        .map(([, e]) => durationSeconds(e.retry_on_failure!.max_elapsed_time));
+      expect(horizons.length).toBe(cfg.prometheus.replicas);
+      const window = durationSeconds(cfg.prometheus.outOfOrderTimeWindow);
+      expect({ profile: cfg.profile, covered: horizons.every((h) => window >= h + 60) }).toEqual({ profile: cfg.profile, covered: true });
+    }
   });
 
   it("object storage credentials stay Pulumi secrets", async () => {

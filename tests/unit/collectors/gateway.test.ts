@@ -88,7 +88,7 @@ describe("gateway (dev golden)", () => {
         service: {
           extensions: ["health_check"],
           telemetry: {
-            metrics: { level: "normal", readers: [{ pull: { exporter: { prometheus: { host: "0.0.0.0", port: 8889 } } } }] },
+            metrics: { level: "normal", readers: [{ pull: { exporter: { prometheus: { host: "0.0.0.0", port: 8889, without_type_suffix: false, without_units: false, without_scope_info: true } } } }] },
             logs: { level: "info", encoding: "json" },
           },
           pipelines: {

@@ -30,8 +30,10 @@ const HTTPS = parseConfig({
     },
   },
 });
-const BASE_PATH = parseConfig({ runUrl: "https://run.example.com:8443/team-a/", clusterName: "c1" });
-const HTTP = parseConfig({ runUrl: "http://localhost.example", clusterName: "c1" });
+// The ingress controller is declared for the NetworkPolicy (no class: the cluster default); Grafana's values ignore it.
+const CONTROLLER = { networkPolicy: { ingressController: { namespace: "ingress-nginx" } } };
+const BASE_PATH = parseConfig({ runUrl: "https://run.example.com:8443/team-a/", clusterName: "c1", ...CONTROLLER });
+const HTTP = parseConfig({ runUrl: "http://localhost.example", clusterName: "c1", ...CONTROLLER });
 const OFF = parseConfig({ clusterName: "c1" });
 const OFF_WITH_URL = parseConfig({ runUrl: "https://datalayer.example.com", grafana: { ingress: { enabled: false } } });
 

@@ -1,8 +1,12 @@
 /**
  * A tiny stand-in for the Kubernetes API server on 127.0.0.1 (random port): it serves the few
- * endpoints the lifecycle hooks call, keeps objects in memory, applies JSON merge patches to
- * metadata.finalizers, and records every request exactly as received (method, path with query,
- * content type, accept header, body) so tests can assert the wire protocol.
+ * endpoints the lifecycle hooks call, keeps objects in memory, applies JSON patches (with `test`
+ * preconditions) to metadata.finalizers, deletes with uid preconditions (an object with finalizers gets a
+ * deletionTimestamp and stays), patches Namespace labels, can play an operator (removes its finalizer on
+ * delete) and an unreachable `failurePolicy: Fail` admission webhook (rejects every PATCH of a custom object
+ * outside namespaces carrying a bypass label), and records every request exactly as received (method, path
+ * with query, content type, accept header, body) so tests can assert the wire protocol. The real API server
+ * is the real-engine lane's (tests/engine).
  */
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -47,6 +51,20 @@ export class FakeApiServer {
   ignoreSelectors = false;
   /** When set, every request to a path starting with this prefix answers 500. */
   failPrefix: string | undefined;
+  /** Any other object, by its exact API path (GET only). */
+  readonly byPath = new Map<string, KubeObject>();
+  /** Namespaces by name (labels only). */
+  readonly namespaces = new Map<string, KubeObject>();
+  /**
+   * An unreachable admission webhook: every PATCH of a custom object is rejected as the API server words it,
+   * unless the object's namespace carries this label (the webhook's namespaceSelector excludes it).
+   */
+  webhookUnreachableUnlessLabel: string | undefined;
+  /** A working operator: on delete it removes this finalizer from the object (then the object goes). */
+  operatorRemoves: string | undefined;
+  /** Every label value a namespace ever had, in order (to check a label was set and removed). */
+  readonly namespaceLabelHistory: Array<Record<string, string>> = [];
+  private uids = 0;
 
   private server: http.Server | undefined;
   url = "";
@@ -57,7 +75,10 @@ export class FakeApiServer {
   }
 
   addObject(group: string, plural: string, obj: KubeObject): this {
-    this.objects.set(`${group}/${plural}/${obj.metadata!.namespace}/${obj.metadata!.name}`, structuredClone(obj));
+    const o = structuredClone(obj);
+    o.metadata!.uid ??= `uid-${++this.uids}`;
+    this.objects.set(`${group}/${plural}/${o.metadata!.namespace}/${o.metadata!.name}`, o);
+    if (!this.namespaces.has(o.metadata!.namespace!)) this.namespaces.set(o.metadata!.namespace!, { metadata: { name: o.metadata!.namespace!, labels: {} } });
     return this;
   }
 
@@ -111,6 +132,7 @@ export class FakeApiServer {
     if (this.failPrefix !== undefined && p.startsWith(this.failPrefix)) {
       return [500, status(500, "InternalError", "etcd is on fire")];
     }
+    if (req.method === "GET" && this.byPath.has(p)) return [200, structuredClone(this.byPath.get(p))];
     let m = /^\/apis\/apps\/v1\/namespaces\/([^/]+)\/deployments\/([^/]+)$/.exec(p);
     if (m && req.method === "GET") {
       const d = this.deployments.get(`${m[1]}/${m[2]}`);
@@ -133,6 +155,20 @@ export class FakeApiServer {
     if (m && req.method === "GET") {
       const crd = this.crds.find((c) => c.metadata?.name === m![1]);
       return crd ? [200, structuredClone(crd)] : [404, status(404, "NotFound", `customresourcedefinitions.apiextensions.k8s.io "${m[1]}" not found`)];
+    }
+    m = /^\/api\/v1\/namespaces\/([^/]+)$/.exec(p);
+    if (m && req.method === "PATCH") {
+      const ns = this.namespaces.get(m[1]!);
+      if (!ns) return [404, status(404, "NotFound", `namespaces "${m[1]}" not found`)];
+      if (req.contentType !== "application/merge-patch+json") return [415, status(415, "UnsupportedMediaType", "merge patch expected")];
+      const labels = (req.body as { metadata?: { labels?: Record<string, string | null> } }).metadata?.labels ?? {};
+      const current = (ns.metadata!.labels ??= {});
+      for (const [k, v] of Object.entries(labels)) {
+        if (v === null) delete current[k];
+        else current[k] = v;
+      }
+      this.namespaceLabelHistory.push({ ...current });
+      return [200, structuredClone(ns)];
     }
     m = /^\/apis\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(p);
     if (m && req.method === "GET") {
@@ -159,16 +195,44 @@ export class FakeApiServer {
         return obj ? [200, { ...structuredClone(obj), apiVersion: `${group}/${version}` }] : [404, notFound];
       }
       if (req.method === "PATCH") {
-        if (req.contentType !== "application/merge-patch+json") {
-          return [415, status(415, "UnsupportedMediaType", `the body of the request was in an unknown format - accepted media types include: application/merge-patch+json`)];
+        if (req.contentType !== "application/json-patch+json") {
+          return [415, status(415, "UnsupportedMediaType", `the body of the request was in an unknown format - accepted media types include: application/json-patch+json`)];
         }
         const obj = this.objects.get(key);
         if (!obj) return [404, notFound];
-        const patch = req.body as { metadata?: { finalizers?: string[] | null } };
-        if (patch.metadata && "finalizers" in patch.metadata) {
-          if (patch.metadata.finalizers === null) delete obj.metadata!.finalizers;
-          else obj.metadata!.finalizers = patch.metadata.finalizers;
+        const bypass = this.webhookUnreachableUnlessLabel;
+        if (bypass !== undefined && this.namespaces.get(namespace!)?.metadata?.labels?.[bypass] === undefined) {
+          return [500, status(500, "InternalError", `Internal error occurred: failed calling webhook "vopentelemetrycollectorcreateupdatebeta.kb.io": failed to call webhook: Post "https://opentelemetry-operator-webhook.${namespace}.svc:443/validate-opentelemetry-io-v1beta1-opentelemetrycollector?timeout=10s": proxy error`)];
         }
+        const ops = req.body as Array<{ op: string; path: string; value?: unknown }>;
+        for (const op of ops) {
+          if (op.op === "test") {
+            const field = op.path === "/metadata/uid" ? obj.metadata!.uid : op.path === "/metadata/finalizers" ? obj.metadata!.finalizers : undefined;
+            if (JSON.stringify(field ?? null) !== JSON.stringify(op.value ?? null)) {
+              return [422, status(422, "Invalid", `the server rejected our request due to an error in our request: testing value ${op.path} failed: test failed`)];
+            }
+          }
+        }
+        for (const op of ops) {
+          if (op.op === "replace" && op.path === "/metadata/finalizers") obj.metadata!.finalizers = op.value as string[];
+        }
+        const out = { ...structuredClone(obj), apiVersion: `${group}/${version}` };
+        if (obj.metadata!.deletionTimestamp !== undefined && (obj.metadata!.finalizers ?? []).length === 0) this.objects.delete(key);
+        return [200, out];
+      }
+      if (req.method === "DELETE") {
+        const obj = this.objects.get(key);
+        if (!obj) return [404, notFound];
+        const pre = (req.body as { preconditions?: { uid?: string } } | undefined)?.preconditions;
+        if (pre?.uid !== undefined && pre.uid !== obj.metadata!.uid) {
+          return [409, status(409, "Conflict", `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${obj.metadata!.uid}`)];
+        }
+        if (this.operatorRemoves !== undefined) obj.metadata!.finalizers = (obj.metadata!.finalizers ?? []).filter((f) => f !== this.operatorRemoves);
+        if ((obj.metadata!.finalizers ?? []).length === 0) {
+          this.objects.delete(key);
+          return [200, { kind: "Status", apiVersion: "v1", status: "Success", details: { name, kind: plural } }];
+        }
+        obj.metadata!.deletionTimestamp ??= "2026-11-29T00:00:00Z";
         return [200, { ...structuredClone(obj), apiVersion: `${group}/${version}` }];
       }
     }

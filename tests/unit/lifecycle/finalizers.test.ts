@@ -1,18 +1,22 @@
 /**
  * Finalizer cleanup logic against a local HTTP server playing the Kubernetes API: the exact requests
- * (paths, label selectors, verbs, content types, bodies), 404s, races, idempotence, logs.
+ * (paths, label selectors, verbs, content types, bodies), preconditions, 404s, races, idempotence, logs, the
+ * operator states (not installed, scaled to zero, no ready replica, ready and working, ready but wedged) and an
+ * unreachable admission webhook. The same cases run against a real API server in the real-engine lane.
  */
 import {
   COLLECTOR_FINALIZER,
   OPENTELEMETRY_KINDS,
+  cleanUpBeforeDelete,
+  cleanUpOwnedBeforeOperatorDelete,
   crTargetFromResource,
+  isOperatorFinalizer,
   ownedSelector,
-  stripFinalizersIfOperatorDown,
-  stripOwnedOpenTelemetryFinalizers,
+  type CleanupOptions,
   type CrTarget,
 } from "../../../components/lifecycle/finalizers";
 import { createHttpTransport, createKubeApiOverTransport, KubeApiError, type KubeApi, type KubeObject } from "../../../components/lifecycle/kube-api";
-import { MANAGED_BY, STACK_LABEL } from "../../../components/labels";
+import { MANAGED_BY, STACK_LABEL, WEBHOOK_BYPASS_LABEL } from "../../../components/labels";
 import { FakeApiServer } from "./fake-apiserver";
 
 const G = "opentelemetry.io";
@@ -21,10 +25,11 @@ const STACK = "observer.dev";
 const OURS = { [MANAGED_BY.key]: MANAGED_BY.value, [STACK_LABEL]: STACK };
 const OPERATOR = { namespace: NS, name: "observer-otel-operator" };
 const SELECTOR_QUERY = "labelSelector=app.kubernetes.io%2Fmanaged-by%3Dobserver%2Cobserver.datalayer.io%2Fstack%3Dobserver.dev";
-const MERGE = "application/merge-patch+json";
+const JSON_PATCH = "application/json-patch+json";
+const OTHER = "example.com/other";
 
-function cr(kind: string, namespace: string, name: string, labels: Record<string, string>, finalizers?: string[]): KubeObject {
-  return { kind, metadata: { name, namespace, labels, ...(finalizers ? { finalizers } : {}) } };
+function cr(kind: string, namespace: string, name: string, labels: Record<string, string>, finalizers?: string[], uid?: string): KubeObject {
+  return { kind, metadata: { name, namespace, labels, ...(finalizers ? { finalizers } : {}), ...(uid ? { uid } : {}) } };
 }
 
 function collectorTarget(name = "datalayer-collector"): CrTarget {
@@ -34,13 +39,26 @@ function collectorTarget(name = "datalayer-collector"): CrTarget {
 let server: FakeApiServer;
 let api: KubeApi;
 let logs: string[];
+let clock: number;
 const logger = { info: (m: string) => void logs.push(m) };
+/** Options with a fake clock: each sleep advances it, so a 20 s grace costs nothing. */
+const opts = (extra: Partial<CleanupOptions> = {}): CleanupOptions => ({
+  operator: OPERATOR,
+  logger,
+  stackLabel: STACK,
+  graceMs: 20_000,
+  pollMs: 500,
+  now: () => clock,
+  sleep: async (ms) => void (clock += ms),
+  ...extra,
+});
 
 beforeEach(async () => {
   server = new FakeApiServer();
   await server.start();
   api = createKubeApiOverTransport(createHttpTransport({ server: server.url }));
   logs = [];
+  clock = 0;
 });
 
 afterEach(async () => {
@@ -51,133 +69,228 @@ function calls(): string[] {
   return server.requests.map((r) => `${r.method} ${r.url}`);
 }
 
-describe("stripFinalizersIfOperatorDown (beforeDelete of each OpenTelemetry CR)", () => {
+function operatorDeployment(replicas: number, readyReplicas: number): void {
+  server.deployments.set(`${NS}/observer-otel-operator`, { metadata: { name: "observer-otel-operator" }, spec: { replicas }, status: { readyReplicas } });
+}
+
+test("isOperatorFinalizer: the operator's domain and its subdomains only", () => {
+  expect(isOperatorFinalizer(COLLECTOR_FINALIZER)).toBe(true);
+  expect(isOperatorFinalizer("targetallocator.opentelemetry.io/finalizer")).toBe(true);
+  expect(isOperatorFinalizer("opentelemetry.io/finalizer")).toBe(true);
+  expect(isOperatorFinalizer("foregroundDeletion")).toBe(false);
+  expect(isOperatorFinalizer("kubernetes")).toBe(false);
+  expect(isOperatorFinalizer(OTHER)).toBe(false);
+  expect(isOperatorFinalizer("notopentelemetry.io/finalizer")).toBe(false);
+  expect(isOperatorFinalizer("opentelemetry.io.example.com/finalizer")).toBe(false);
+});
+
+describe("cleanUpBeforeDelete (beforeDelete of each OpenTelemetry CR)", () => {
   const collectorPath = `/apis/${G}/v1beta1/namespaces/${NS}/opentelemetrycollectors/datalayer-collector`;
   const deploymentPath = `/apis/apps/v1/namespaces/${NS}/deployments/observer-otel-operator`;
+  const stored = () => server.object(G, "opentelemetrycollectors", NS, "datalayer-collector");
 
   beforeEach(() => {
     server.serve(G, "v1beta1", "opentelemetrycollectors").serve(G, "v1alpha1", "opentelemetrycollectors");
   });
 
-  test("operator running with createRbacPermissions (it adds the collector finalizer) but no ready replica: the finalizer is stripped with a JSON merge patch", async () => {
-    server.deployments.set(`${NS}/observer-otel-operator`, { metadata: { name: "observer-otel-operator" }, status: { replicas: 1, readyReplicas: 0 } });
-    server.addObject(G, "opentelemetrycollectors", cr("OpenTelemetryCollector", NS, "datalayer-collector", OURS, [COLLECTOR_FINALIZER]));
+  test("operator not installed: only the operator's finalizer goes, by a JSON patch whose tests pin the uid and the finalizer list", async () => {
+    server.addObject(G, "opentelemetrycollectors", cr("OpenTelemetryCollector", NS, "datalayer-collector", OURS, [COLLECTOR_FINALIZER, OTHER], "u-1"));
 
-    const result = await stripFinalizersIfOperatorDown(api, collectorTarget(), { operator: OPERATOR, logger, stackLabel: STACK });
+    const result = await cleanUpBeforeDelete(api, collectorTarget(), opts());
 
-    expect(result).toEqual({ action: "stripped", finalizers: [COLLECTOR_FINALIZER] });
-    expect(calls()).toEqual([`GET ${deploymentPath}`, `GET ${collectorPath}`, `PATCH ${collectorPath}`]);
+    expect(result).toEqual({ action: "stripped", finalizers: [COLLECTOR_FINALIZER], bypassedWebhook: false });
+    expect(calls()).toEqual([`GET ${collectorPath}`, `GET ${deploymentPath}`, `PATCH ${collectorPath}`]);
     const patch = server.requests[2]!;
-    expect(patch.contentType).toBe(MERGE);
-    expect(patch.body).toEqual({ metadata: { finalizers: null } });
-    expect(server.requests[0]!.accept).toBe("application/json");
-    expect(server.object(G, "opentelemetrycollectors", NS, "datalayer-collector")!.metadata!.finalizers).toBeUndefined();
+    expect(patch.contentType).toBe(JSON_PATCH);
+    expect(patch.body).toEqual([
+      { op: "test", path: "/metadata/uid", value: "u-1" },
+      { op: "test", path: "/metadata/finalizers", value: [COLLECTOR_FINALIZER, OTHER] },
+      { op: "replace", path: "/metadata/finalizers", value: [OTHER] },
+    ]);
+    expect(stored()!.metadata!.finalizers).toEqual([OTHER]);
     expect(logs).toEqual([
-      `Removed finalizers [${COLLECTOR_FINALIZER}] from OpenTelemetryCollector ${NS}/datalayer-collector: the OpenTelemetry Operator (Deployment ${NS}/observer-otel-operator) has no ready replica, so nothing would remove them.`,
+      `Removed finalizers [${COLLECTOR_FINALIZER}] from OpenTelemetryCollector ${NS}/datalayer-collector: the OpenTelemetry Operator (Deployment ${NS}/observer-otel-operator) is not installed, so nothing would remove them.`,
     ]);
   });
 
-  test("operator Deployment already gone (404): finalizers stripped, the log says it is not installed", async () => {
-    server.addObject(G, "opentelemetrycollectors", cr("OpenTelemetryCollector", NS, "datalayer-collector", OURS, [COLLECTOR_FINALIZER, "example.com/other"]));
-
-    const result = await stripFinalizersIfOperatorDown(api, collectorTarget(), { operator: OPERATOR, logger });
-
-    expect(result).toEqual({ action: "stripped", finalizers: [COLLECTOR_FINALIZER, "example.com/other"] });
-    expect(calls()).toEqual([`GET ${deploymentPath}`, `GET ${collectorPath}`, `PATCH ${collectorPath}`]);
-    expect(logs).toHaveLength(1);
-    expect(logs[0]).toContain("(Deployment datalayer-observer/observer-otel-operator) is not installed");
-  });
-
-  test("operator ready: nothing is read or patched beyond the Deployment, nothing is logged", async () => {
-    server.deployments.set(`${NS}/observer-otel-operator`, { metadata: { name: "observer-otel-operator" }, status: { replicas: 1, readyReplicas: 1 } });
+  test.each([
+    [0, 0, "is scaled to zero"],
+    [1, 0, "has no ready replica"],
+  ])("operator with %i replicas, %i ready: stripped at once (no delete, no wait), the log says it %s", async (replicas, ready, words) => {
+    operatorDeployment(replicas, ready);
     server.addObject(G, "opentelemetrycollectors", cr("OpenTelemetryCollector", NS, "datalayer-collector", OURS, [COLLECTOR_FINALIZER]));
 
-    const result = await stripFinalizersIfOperatorDown(api, collectorTarget(), { operator: OPERATOR, logger });
+    const result = await cleanUpBeforeDelete(api, collectorTarget(), opts());
 
-    expect(result).toEqual({ action: "operator-ready", readyReplicas: 1 });
-    expect(calls()).toEqual([`GET ${deploymentPath}`]);
-    expect(server.object(G, "opentelemetrycollectors", NS, "datalayer-collector")!.metadata!.finalizers).toEqual([COLLECTOR_FINALIZER]);
+    expect(result).toMatchObject({ action: "stripped", finalizers: [COLLECTOR_FINALIZER] });
+    expect(calls()).toEqual([`GET ${collectorPath}`, `GET ${deploymentPath}`, `PATCH ${collectorPath}`]);
+    expect(clock).toBe(0);
+    expect(logs[0]).toContain(`(Deployment ${NS}/observer-otel-operator) ${words}`);
+  });
+
+  test("operator ready and working: the CR is deleted with a uid precondition and the operator removes its finalizer; nothing patched, nothing logged", async () => {
+    operatorDeployment(1, 1);
+    server.operatorRemoves = COLLECTOR_FINALIZER;
+    server.addObject(G, "opentelemetrycollectors", cr("OpenTelemetryCollector", NS, "datalayer-collector", OURS, [COLLECTOR_FINALIZER], "u-7"));
+
+    const result = await cleanUpBeforeDelete(api, collectorTarget(), opts());
+
+    expect(result).toEqual({ action: "deleted-by-operator" });
+    expect(calls()).toEqual([`GET ${collectorPath}`, `GET ${deploymentPath}`, `DELETE ${collectorPath}`]);
+    expect(server.requests[2]!.body).toEqual({ kind: "DeleteOptions", apiVersion: "v1", propagationPolicy: "Background", preconditions: { uid: "u-7" } });
+    expect(stored()).toBeUndefined();
     expect(logs).toEqual([]);
   });
 
-  test("createRbacPermissions: false (Observer's setting): the operator adds no finalizer, so nothing is patched and nothing logged", async () => {
-    server.addObject(G, "opentelemetrycollectors", cr("OpenTelemetryCollector", NS, "datalayer-collector", OURS));
+  test("operator ready but wedged: after the grace (20 s, polled every 0.5 s) its finalizer is removed from the deleted CR", async () => {
+    operatorDeployment(1, 1);
+    server.addObject(G, "opentelemetrycollectors", cr("OpenTelemetryCollector", NS, "datalayer-collector", OURS, [COLLECTOR_FINALIZER, OTHER]));
 
-    const result = await stripFinalizersIfOperatorDown(api, collectorTarget(), { operator: OPERATOR, logger });
+    const result = await cleanUpBeforeDelete(api, collectorTarget(), opts());
 
-    expect(result).toEqual({ action: "no-finalizers" });
-    expect(calls()).toEqual([`GET ${deploymentPath}`, `GET ${collectorPath}`]);
+    expect(result).toEqual({ action: "stripped", finalizers: [COLLECTOR_FINALIZER], bypassedWebhook: false });
+    expect(clock).toBe(20_000);
+    const c = calls();
+    expect(c.slice(0, 3)).toEqual([`GET ${collectorPath}`, `GET ${deploymentPath}`, `DELETE ${collectorPath}`]);
+    expect(c.filter((x) => x === `GET ${collectorPath}`)).toHaveLength(1 + 40);
+    expect(c[c.length - 1]).toBe(`PATCH ${collectorPath}`);
+    // The patch carries the object as it is now: being deleted, finalizers as read after the grace.
+    expect((server.requests[c.length - 1]!.body as unknown[])[1]).toEqual({ op: "test", path: "/metadata/finalizers", value: [COLLECTOR_FINALIZER, OTHER] });
+    expect(stored()!.metadata!.finalizers).toEqual([OTHER]);
+    expect(logs[0]).toContain("is ready but did not remove its finalizer");
+  });
+
+  test("operator ready but wedged, last finalizer removed: the deleted CR is gone after the patch", async () => {
+    operatorDeployment(1, 1);
+    server.addObject(G, "opentelemetrycollectors", cr("OpenTelemetryCollector", NS, "datalayer-collector", OURS, [COLLECTOR_FINALIZER]));
+    await cleanUpBeforeDelete(api, collectorTarget(), opts({ graceMs: 1000 }));
+    expect(stored()).toBeUndefined();
+  });
+
+  test.each([
+    ["not installed", () => undefined],
+    ["ready but wedged", () => operatorDeployment(1, 1)],
+  ])("operator %s and its Fail webhook unreachable: the namespace is excluded from the webhook for one patch, then the label is removed", async (_state, setUp) => {
+    setUp();
+    server.webhookUnreachableUnlessLabel = WEBHOOK_BYPASS_LABEL;
+    server.addObject(G, "opentelemetrycollectors", cr("OpenTelemetryCollector", NS, "datalayer-collector", OURS, [COLLECTOR_FINALIZER]));
+
+    const result = await cleanUpBeforeDelete(api, collectorTarget(), opts());
+
+    expect(result).toEqual({ action: "stripped", finalizers: [COLLECTOR_FINALIZER], bypassedWebhook: true });
+    const c = calls();
+    expect(c.slice(-4)).toEqual([`PATCH ${collectorPath}`, `PATCH /api/v1/namespaces/${NS}`, `PATCH ${collectorPath}`, `PATCH /api/v1/namespaces/${NS}`]);
+    expect(server.requests.at(-3)!.body).toEqual({ metadata: { labels: { [WEBHOOK_BYPASS_LABEL]: "true" } } });
+    expect(server.requests.at(-1)!.body).toEqual({ metadata: { labels: { [WEBHOOK_BYPASS_LABEL]: null } } });
+    expect(server.namespaceLabelHistory).toEqual([{ [WEBHOOK_BYPASS_LABEL]: "true" }, {}]);
+    expect(logs[0]).toContain(`namespace ${NS} was excluded from it for the patch`);
+  });
+
+  test("the bypass label is removed even when the second patch fails", async () => {
+    server.webhookUnreachableUnlessLabel = "some-other-label"; // our label does not help: the patch keeps failing
+    server.addObject(G, "opentelemetrycollectors", cr("OpenTelemetryCollector", NS, "datalayer-collector", OURS, [COLLECTOR_FINALIZER]));
+
+    await expect(cleanUpBeforeDelete(api, collectorTarget(), opts())).rejects.toThrow(/failed calling webhook/);
+    expect(server.namespaceLabelHistory).toEqual([{ [WEBHOOK_BYPASS_LABEL]: "true" }, {}]);
+  });
+
+  test("Observer's setting (createRbacPermissions: false, no operator finalizer) or only others' finalizers: one read, nothing else", async () => {
+    server.addObject(G, "opentelemetrycollectors", cr("OpenTelemetryCollector", NS, "datalayer-collector", OURS, [OTHER]));
+    expect(await cleanUpBeforeDelete(api, collectorTarget(), opts())).toEqual({ action: "no-operator-finalizer" });
+    expect(calls()).toEqual([`GET ${collectorPath}`]);
     expect(logs).toEqual([]);
   });
 
-  test("CR already gone (404): nothing to do, silent", async () => {
-    const result = await stripFinalizersIfOperatorDown(api, collectorTarget(), { operator: OPERATOR, logger });
-    expect(result).toEqual({ action: "gone" });
-    expect(calls()).toEqual([`GET ${deploymentPath}`, `GET ${collectorPath}`]);
-    expect(logs).toEqual([]);
-  });
-
-  test("CRD gone (the whole resource 404s): nothing to do, silent", async () => {
+  test("CR or its CRD already gone (404): nothing to do, silent", async () => {
+    expect(await cleanUpBeforeDelete(api, collectorTarget(), opts())).toEqual({ action: "gone" });
     server.served.clear();
-    const result = await stripFinalizersIfOperatorDown(api, collectorTarget(), { operator: OPERATOR, logger });
-    expect(result).toEqual({ action: "gone" });
+    expect(await cleanUpBeforeDelete(api, collectorTarget(), opts())).toEqual({ action: "gone" });
+    expect(calls()).toEqual([`GET ${collectorPath}`, `GET ${collectorPath}`]);
     expect(logs).toEqual([]);
   });
 
   test("CR deleted between the read and the patch: the 404 on PATCH is 'gone', silent", async () => {
     server.addObject(G, "opentelemetrycollectors", cr("OpenTelemetryCollector", NS, "datalayer-collector", OURS, [COLLECTOR_FINALIZER]));
     server.vanishAfterRead.add("datalayer-collector");
-
-    const result = await stripFinalizersIfOperatorDown(api, collectorTarget(), { operator: OPERATOR, logger });
-
-    expect(result).toEqual({ action: "gone" });
-    expect(calls()).toEqual([`GET ${deploymentPath}`, `GET ${collectorPath}`, `PATCH ${collectorPath}`]);
+    expect(await cleanUpBeforeDelete(api, collectorTarget(), opts())).toEqual({ action: "gone" });
+    expect(calls()).toEqual([`GET ${collectorPath}`, `GET ${deploymentPath}`, `PATCH ${collectorPath}`]);
     expect(logs).toEqual([]);
   });
 
-  test("idempotent: a second run finds no finalizer and patches nothing", async () => {
+  test("another object under the same name (uid changed before the patch): the uid test fails, the new object is left alone", async () => {
+    server.addObject(G, "opentelemetrycollectors", cr("OpenTelemetryCollector", NS, "datalayer-collector", OURS, [COLLECTOR_FINALIZER], "old"));
+    const api2: KubeApi = {
+      ...api,
+      getDeployment: async (ns, n) => {
+        // Between the hook's read and its patch, the CR is recreated by someone else.
+        server.addObject(G, "opentelemetrycollectors", cr("OpenTelemetryCollector", NS, "datalayer-collector", OURS, [COLLECTOR_FINALIZER], "new"));
+        return api.getDeployment(ns, n);
+      },
+    };
+    expect(await cleanUpBeforeDelete(api2, collectorTarget(), opts())).toEqual({ action: "gone" });
+    expect(stored()!.metadata).toMatchObject({ uid: "new", finalizers: [COLLECTOR_FINALIZER] });
+    expect(calls().filter((c) => c.startsWith("PATCH"))).toHaveLength(1);
+    expect(logs).toEqual([]);
+  });
+
+  test("a finalizer added between the read and the patch: the list test fails, the object is re-read and the new finalizer kept", async () => {
     server.addObject(G, "opentelemetrycollectors", cr("OpenTelemetryCollector", NS, "datalayer-collector", OURS, [COLLECTOR_FINALIZER]));
-    await stripFinalizersIfOperatorDown(api, collectorTarget(), { operator: OPERATOR, logger });
+    const api2: KubeApi = {
+      ...api,
+      getDeployment: async (ns, n) => {
+        stored()!.metadata!.finalizers = [COLLECTOR_FINALIZER, OTHER];
+        return api.getDeployment(ns, n);
+      },
+    };
+    expect(await cleanUpBeforeDelete(api2, collectorTarget(), opts())).toMatchObject({ action: "stripped", finalizers: [COLLECTOR_FINALIZER] });
+    expect(stored()!.metadata!.finalizers).toEqual([OTHER]);
+    expect(calls().filter((c) => c.startsWith("PATCH"))).toHaveLength(2);
+  });
+
+  test("idempotent: a second run finds no operator finalizer and patches nothing", async () => {
+    server.addObject(G, "opentelemetrycollectors", cr("OpenTelemetryCollector", NS, "datalayer-collector", OURS, [COLLECTOR_FINALIZER, OTHER]));
+    await cleanUpBeforeDelete(api, collectorTarget(), opts());
     server.requests.length = 0;
     logs.length = 0;
-
-    const again = await stripFinalizersIfOperatorDown(api, collectorTarget(), { operator: OPERATOR, logger });
-
-    expect(again).toEqual({ action: "no-finalizers" });
-    expect(calls().filter((c) => c.startsWith("PATCH"))).toEqual([]);
+    expect(await cleanUpBeforeDelete(api, collectorTarget(), opts())).toEqual({ action: "no-operator-finalizer" });
+    expect(calls()).toEqual([`GET ${collectorPath}`]);
     expect(logs).toEqual([]);
   });
 
   test("a CR without our labels is never touched", async () => {
     server.addObject(G, "opentelemetrycollectors", cr("OpenTelemetryCollector", NS, "datalayer-collector", { [MANAGED_BY.key]: "Helm" }, [COLLECTOR_FINALIZER]));
-    const result = await stripFinalizersIfOperatorDown(api, collectorTarget(), { operator: OPERATOR, logger, stackLabel: STACK });
-    expect(result).toEqual({ action: "not-owned" });
-    expect(calls().filter((c) => c.startsWith("PATCH"))).toEqual([]);
+    expect(await cleanUpBeforeDelete(api, collectorTarget(), opts())).toEqual({ action: "not-owned" });
+    expect(calls()).toEqual([`GET ${collectorPath}`]);
   });
 
   test("an API error other than 404 is raised with the method, path and the server's message", async () => {
+    server.addObject(G, "opentelemetrycollectors", cr("OpenTelemetryCollector", NS, "datalayer-collector", OURS, [COLLECTOR_FINALIZER]));
     server.failPrefix = "/apis/apps/";
-    await expect(stripFinalizersIfOperatorDown(api, collectorTarget(), { operator: OPERATOR, logger })).rejects.toThrow(
+    await expect(cleanUpBeforeDelete(api, collectorTarget(), opts())).rejects.toThrow(
       new KubeApiError(500, "GET", deploymentPath, { message: "etcd is on fire" }).message,
     );
   });
 });
 
-describe("stripOwnedOpenTelemetryFinalizers (beforeDelete of the operator release)", () => {
+describe("cleanUpOwnedBeforeOperatorDelete (beforeDelete of the operator release)", () => {
   const listUrl = (version: string, plural: string) => `GET /apis/${G}/${version}/${plural}?${SELECTOR_QUERY}`;
   const patchUrl = (version: string, ns: string, plural: string, name: string) => `PATCH /apis/${G}/${version}/namespaces/${ns}/${plural}/${name}`;
+  const deploymentCall = `GET /apis/apps/v1/namespaces/${NS}/deployments/observer-otel-operator`;
+  const run = () => cleanUpOwnedBeforeOperatorDelete(api, { stackLabel: STACK, operator: OPERATOR, logger });
 
   function seedMixed(): void {
     server
       .serve(G, "v1beta1", "opentelemetrycollectors")
       .serve(G, "v1alpha1", "opentelemetrycollectors")
       .serve(G, "v1alpha1", "instrumentations");
-    // ours, with the finalizer the operator adds when createRbacPermissions is true
-    server.addObject(G, "opentelemetrycollectors", cr("OpenTelemetryCollector", NS, "datalayer-collector", OURS, [COLLECTOR_FINALIZER]));
+    // ours, with the operator's finalizer and someone else's
+    server.addObject(G, "opentelemetrycollectors", cr("OpenTelemetryCollector", NS, "datalayer-collector", OURS, [COLLECTOR_FINALIZER, OTHER]));
     // ours, no finalizer (createRbacPermissions false)
     server.addObject(G, "opentelemetrycollectors", cr("OpenTelemetryCollector", NS, "datalayer-log-agent", OURS));
-    // ours, in another namespace
-    server.addObject(G, "instrumentations", cr("Instrumentation", "apps", "observer-python", OURS, ["example.com/cleanup"]));
+    // ours, in another namespace, with an operator finalizer
+    server.addObject(G, "instrumentations", cr("Instrumentation", "apps", "observer-python", OURS, ["instrumentation.opentelemetry.io/finalizer"]));
+    // ours, only someone else's finalizer: never touched
+    server.addObject(G, "instrumentations", cr("Instrumentation", "apps", "observer-java", OURS, [OTHER]));
     // someone else's: same managed-by, another stack
     server.addObject(G, "opentelemetrycollectors", cr("OpenTelemetryCollector", "team-a", "theirs-1", { [MANAGED_BY.key]: MANAGED_BY.value, [STACK_LABEL]: "observer.prod" }, [COLLECTOR_FINALIZER]));
     // someone else's: our stack label but another manager
@@ -190,16 +303,24 @@ describe("stripOwnedOpenTelemetryFinalizers (beforeDelete of the operator releas
     expect(ownedSelector(STACK)).toBe("app.kubernetes.io/managed-by=observer,observer.datalayer.io/stack=observer.dev");
   });
 
-  test("strips only CRs carrying both of our labels, in every namespace, with the exact list and patch requests", async () => {
+  test("operator ready: it removes its own finalizers; only the Deployment is read", async () => {
+    seedMixed();
+    operatorDeployment(1, 1);
+    expect(await run()).toEqual([]);
+    expect(calls()).toEqual([deploymentCall]);
+  });
+
+  test("operator down: removes only the operator's finalizers of CRs carrying both of our labels, in every namespace", async () => {
     seedMixed();
 
-    const changed = await stripOwnedOpenTelemetryFinalizers(api, { stackLabel: STACK, logger });
+    const changed = await run();
 
     expect(changed).toEqual([
       { kind: "OpenTelemetryCollector", apiVersion: `${G}/v1beta1`, namespace: NS, name: "datalayer-collector", finalizers: [COLLECTOR_FINALIZER] },
-      { kind: "Instrumentation", apiVersion: `${G}/v1alpha1`, namespace: "apps", name: "observer-python", finalizers: ["example.com/cleanup"] },
+      { kind: "Instrumentation", apiVersion: `${G}/v1alpha1`, namespace: "apps", name: "observer-python", finalizers: ["instrumentation.opentelemetry.io/finalizer"] },
     ]);
     expect(calls()).toEqual([
+      deploymentCall,
       listUrl("v1beta1", "opentelemetrycollectors"),
       patchUrl("v1beta1", NS, "opentelemetrycollectors", "datalayer-collector"),
       listUrl("v1alpha1", "instrumentations"),
@@ -207,67 +328,59 @@ describe("stripOwnedOpenTelemetryFinalizers (beforeDelete of the operator releas
       listUrl("v1alpha1", "opampbridges"),
       listUrl("v1alpha1", "targetallocators"),
     ]);
-    for (const r of server.requests.filter((q) => q.method === "PATCH")) {
-      expect(r.contentType).toBe(MERGE);
-      expect(r.body).toEqual({ metadata: { finalizers: null } });
-    }
+    for (const r of server.requests.filter((q) => q.method === "PATCH")) expect(r.contentType).toBe(JSON_PATCH);
+    expect(server.object(G, "opentelemetrycollectors", NS, "datalayer-collector")!.metadata!.finalizers).toEqual([OTHER]);
+    expect(server.object(G, "instrumentations", "apps", "observer-java")!.metadata!.finalizers).toEqual([OTHER]);
     for (const [ns, name] of [["team-a", "theirs-1"], ["team-b", "theirs-2"], ["team-c", "theirs-3"]] as const) {
       expect(server.object(G, "opentelemetrycollectors", ns, name)!.metadata!.finalizers).toEqual([COLLECTOR_FINALIZER]);
     }
     expect(logs).toEqual([
-      `Removed finalizers [${COLLECTOR_FINALIZER}] from OpenTelemetryCollector ${NS}/datalayer-collector before the OpenTelemetry Operator is removed.`,
-      `Removed finalizers [example.com/cleanup] from Instrumentation apps/observer-python before the OpenTelemetry Operator is removed.`,
+      `Removed finalizers [${COLLECTOR_FINALIZER}] from OpenTelemetryCollector ${NS}/datalayer-collector before the OpenTelemetry Operator release is removed: the OpenTelemetry Operator (Deployment ${NS}/observer-otel-operator) is not installed.`,
+      `Removed finalizers [instrumentation.opentelemetry.io/finalizer] from Instrumentation apps/observer-python before the OpenTelemetry Operator release is removed: the OpenTelemetry Operator (Deployment ${NS}/observer-otel-operator) is not installed.`,
     ]);
   });
 
   test("never touches others' objects even when the server ignores the label selector", async () => {
     seedMixed();
     server.ignoreSelectors = true;
-
-    await stripOwnedOpenTelemetryFinalizers(api, { stackLabel: STACK, logger });
-
+    await run();
     expect(calls().filter((c) => c.startsWith("PATCH"))).toEqual([
       patchUrl("v1beta1", NS, "opentelemetrycollectors", "datalayer-collector"),
       patchUrl("v1alpha1", "apps", "instrumentations", "observer-python"),
     ]);
   });
 
-  test("idempotent and silent: a second run lists and patches nothing", async () => {
+  test("with the webhook unreachable, each namespace is excluded for its patch and restored", async () => {
     seedMixed();
-    await stripOwnedOpenTelemetryFinalizers(api, { stackLabel: STACK, logger });
-    server.requests.length = 0;
-    logs.length = 0;
-
-    const changed = await stripOwnedOpenTelemetryFinalizers(api, { stackLabel: STACK, logger });
-
-    expect(changed).toEqual([]);
-    expect(calls().every((c) => c.startsWith("GET "))).toBe(true);
-    expect(logs).toEqual([]);
+    server.webhookUnreachableUnlessLabel = WEBHOOK_BYPASS_LABEL;
+    expect((await run()).map((c) => c.name)).toEqual(["datalayer-collector", "observer-python"]);
+    expect(calls().filter((c) => c.startsWith("PATCH /api/v1/namespaces/"))).toEqual([
+      `PATCH /api/v1/namespaces/${NS}`,
+      `PATCH /api/v1/namespaces/${NS}`,
+      "PATCH /api/v1/namespaces/apps",
+      "PATCH /api/v1/namespaces/apps",
+    ]);
+    expect(server.namespaces.get(NS)!.metadata!.labels).toEqual({});
+    expect(server.namespaces.get("apps")!.metadata!.labels).toEqual({});
   });
 
-  test("createRbacPermissions: false (no finalizers anywhere): only list calls, nothing logged", async () => {
-    server.serve(G, "v1beta1", "opentelemetrycollectors").serve(G, "v1alpha1", "instrumentations");
-    server.addObject(G, "opentelemetrycollectors", cr("OpenTelemetryCollector", NS, "datalayer-collector", OURS));
-    server.addObject(G, "opentelemetrycollectors", cr("OpenTelemetryCollector", NS, "datalayer-log-agent", OURS));
-
-    expect(await stripOwnedOpenTelemetryFinalizers(api, { stackLabel: STACK, logger })).toEqual([]);
-    expect(calls()).toEqual([
-      listUrl("v1beta1", "opentelemetrycollectors"),
-      listUrl("v1alpha1", "instrumentations"),
-      listUrl("v1alpha1", "opampbridges"),
-      listUrl("v1alpha1", "targetallocators"),
-    ]);
+  test("idempotent and silent: a second run patches nothing", async () => {
+    seedMixed();
+    await run();
+    server.requests.length = 0;
+    logs.length = 0;
+    expect(await run()).toEqual([]);
+    expect(calls().every((c) => c.startsWith("GET "))).toBe(true);
     expect(logs).toEqual([]);
   });
 
   test("falls back to v1alpha1 when v1beta1 of the collector CRD is not served", async () => {
     server.serve(G, "v1alpha1", "opentelemetrycollectors");
     server.addObject(G, "opentelemetrycollectors", cr("OpenTelemetryCollector", NS, "datalayer-collector", OURS, [COLLECTOR_FINALIZER]));
-
-    const changed = await stripOwnedOpenTelemetryFinalizers(api, { stackLabel: STACK, logger });
-
+    const changed = await run();
     expect(changed.map((c) => c.apiVersion)).toEqual([`${G}/v1alpha1`]);
-    expect(calls().slice(0, 3)).toEqual([
+    expect(calls().slice(0, 4)).toEqual([
+      deploymentCall,
       listUrl("v1beta1", "opentelemetrycollectors"),
       listUrl("v1alpha1", "opentelemetrycollectors"),
       patchUrl("v1alpha1", NS, "opentelemetrycollectors", "datalayer-collector"),
@@ -275,8 +388,9 @@ describe("stripOwnedOpenTelemetryFinalizers (beforeDelete of the operator releas
   });
 
   test("every CRD already gone (404 on each list): nothing to do, silent", async () => {
-    expect(await stripOwnedOpenTelemetryFinalizers(api, { stackLabel: STACK, logger })).toEqual([]);
+    expect(await run()).toEqual([]);
     expect(calls()).toEqual([
+      deploymentCall,
       listUrl("v1beta1", "opentelemetrycollectors"),
       listUrl("v1alpha1", "opentelemetrycollectors"),
       listUrl("v1alpha1", "instrumentations"),
@@ -289,17 +403,14 @@ describe("stripOwnedOpenTelemetryFinalizers (beforeDelete of the operator releas
   test("a CR that disappears between the list and the patch is skipped; the others are still cleaned", async () => {
     seedMixed();
     server.vanishAfterRead.add("datalayer-collector");
-
-    const changed = await stripOwnedOpenTelemetryFinalizers(api, { stackLabel: STACK, logger });
-
+    const changed = await run();
     expect(changed.map((c) => c.name)).toEqual(["observer-python"]);
     expect(calls()).toContain(patchUrl("v1beta1", NS, "opentelemetrycollectors", "datalayer-collector"));
     expect(logs).toHaveLength(1);
-    expect(logs[0]).toContain("Instrumentation apps/observer-python");
   });
 
   test("refuses an empty stack label (it would widen the selector)", async () => {
-    await expect(stripOwnedOpenTelemetryFinalizers(api, { stackLabel: " ", logger })).rejects.toThrow("empty stack label");
+    await expect(cleanUpOwnedBeforeOperatorDelete(api, { stackLabel: " ", operator: OPERATOR, logger })).rejects.toThrow("empty stack label");
     expect(server.requests).toEqual([]);
   });
 

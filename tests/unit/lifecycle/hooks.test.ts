@@ -75,9 +75,10 @@ describe("hook callbacks", () => {
     expect(server.requests).toEqual([]);
   });
 
-  test("beforeDeleteOperator lists every OpenTelemetry kind with our selector", async () => {
+  test("beforeDeleteOperator reads the operator Deployment, then (operator down) lists every OpenTelemetry kind with our selector", async () => {
     await beforeDeleteOperatorCallback(options())(hookArgs({}));
-    expect(server.requests.map((r) => new URL(r.url, "http://x").searchParams.get("labelSelector"))).toEqual(
+    expect(server.requests[0]!.url).toMatch(/^\/apis\/apps\/v1\/namespaces\/[^/]+\/deployments\//);
+    expect(server.requests.slice(1).map((r) => new URL(r.url, "http://x").searchParams.get("labelSelector"))).toEqual(
       Array(5).fill(`app.kubernetes.io/managed-by=observer,observer.datalayer.io/stack=${STACK}`),
     );
   });
@@ -126,6 +127,7 @@ describe("hook factories under mocks", () => {
       operatorFinalizers: "observer-otel-operator-finalizers",
       crdPreflight: "observer-prometheus-crds-preflight",
       externalCrdCheck: "observer-prometheus-crds-external-check",
+      installPreflight: "observer-install-conflicts-preflight",
     });
     expect(hooks.beforeDeleteCR.opts).toEqual({ ignoreErrors: true });
     expect(hooks.beforeDeleteOperator.opts).toEqual({ ignoreErrors: true });

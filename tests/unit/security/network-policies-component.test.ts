@@ -22,7 +22,7 @@ beforeAll(async () => {
 test("creates one NetworkPolicy per built policy, named from the component, and nothing when disabled", async () => {
   const { NetworkPolicies } = await import("../../../components/security/network-policies-component");
   const { buildNetworkPolicies } = await import("../../../components/security/network-policies");
-  const config = parseConfig({ runUrl: "https://run.example.com" });
+  const config = parseConfig({ runUrl: "https://run.example.com", grafana: { ingress: { className: "nginx" } } });
   const np = new NetworkPolicies("observer-netpol", { config, labels: { x: "y" } });
   const off = new NetworkPolicies("off", { config: parseConfig({ networkPolicy: { enabled: false } }) });
   await new Promise((r) => setTimeout(r, 50));
@@ -48,4 +48,20 @@ test("prod with tempo.kafka gets Tempo's egress to the brokers' ports from the w
   expect(single.policyNames).not.toContain("observer-allow-tempo-to-kafka");
   const p = created.find((c) => c.name === "kafka-observer-allow-tempo-to-kafka")!;
   expect((p.inputs.spec as { egress: unknown }).egress).toEqual([{ ports: [{ protocol: "TCP", port: 9092 }, { protocol: "TCP", port: 9093 }] }]);
+});
+
+test("cni: cilium creates the API-server flows as CiliumNetworkPolicy custom resources, the rest as NetworkPolicies", async () => {
+  const { NetworkPolicies } = await import("../../../components/security/network-policies-component");
+  const { buildCiliumNetworkPolicies, buildNetworkPolicies } = await import("../../../components/security/network-policies");
+  const config = parseConfig({ runUrl: "https://run.example.com", grafana: { ingress: { className: "nginx" } }, networkPolicy: { cni: "cilium" } });
+  const np = new NetworkPolicies("cilium", { config, labels: { x: "y" } });
+  await new Promise((r) => setTimeout(r, 50));
+  const inputs = { namespace: config.namespace, config: config.networkPolicy, grafanaIngress: true, labels: { x: "y" } };
+  const cnps = buildCiliumNetworkPolicies(inputs);
+  const created_ = created.filter((c) => c.name.startsWith("cilium-"));
+  expect(created_.filter((c) => c.type === "kubernetes:cilium.io/v2:CiliumNetworkPolicy").map((c) => c.name).sort()).toEqual(cnps.map((p) => `cilium-cilium-${p.metadata.name}`).sort());
+  expect(created_.filter((c) => c.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy").map((c) => c.name).sort()).toEqual(buildNetworkPolicies(inputs).map((p) => `cilium-${p.metadata.name}`).sort());
+  const first = created_.find((c) => c.name === `cilium-cilium-${cnps[0]!.metadata.name}`)!;
+  expect(first.inputs).toEqual({ apiVersion: "cilium.io/v2", kind: "CiliumNetworkPolicy", metadata: cnps[0]!.metadata, spec: cnps[0]!.spec });
+  expect(np.policyNames).toEqual([...buildNetworkPolicies(inputs), ...cnps].map((p) => p.metadata.name));
 });

@@ -1,0 +1,192 @@
+/**
+ * Processes the lane starts (operators, stand-ins, the chart server) and commands it runs: every child is
+ * tracked and killed by {@link Processes.stopAll}, also when a test fails; output goes to log files in the
+ * lane's work directory, whose tail is quoted when something fails.
+ */
+import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as path from "node:path";
+
+export interface CommandResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs a command to completion (never throws for a non-zero exit; see {@link runOk}). */
+export function run(
+  cmd: string,
+  args: readonly string[],
+  opts: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string; timeoutMs?: number } = {},
+): Promise<CommandResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, {
+      env: opts.env ?? process.env,
+      ...(opts.cwd ? { cwd: opts.cwd } : {}),
+      stdio: [opts.input !== undefined ? "pipe" : "ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout!.on("data", (d: Buffer) => (stdout += d.toString("utf8")));
+    child.stderr!.on("data", (d: Buffer) => (stderr += d.toString("utf8")));
+    const timer = setTimeout(() => {
+      stderr += `\n(killed after ${opts.timeoutMs ?? 300_000} ms)`;
+      child.kill("SIGKILL");
+    }, opts.timeoutMs ?? 300_000);
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    if (child.stdin) {
+      child.stdin.on("error", () => undefined);
+      child.stdin.end(opts.input);
+    }
+  });
+}
+
+/** {@link run}, failing with the command and its output when it exits non-zero. */
+export async function runOk(cmd: string, args: readonly string[], opts: Parameters<typeof run>[2] = {}): Promise<string> {
+  const r = await run(cmd, args, opts);
+  if (r.code !== 0) {
+    throw new Error(`${path.basename(cmd)} ${args.join(" ")} exited ${r.code}:\n${r.stderr.trim() || r.stdout.trim()}`.slice(0, 8000));
+  }
+  return r.stdout;
+}
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Polls `check` until it returns a value other than undefined, or fails with `what` and the last error. */
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number, everyMs = 500): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v !== undefined) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message ?? String(last)}` : ""}`);
+    }
+    await sleep(everyMs);
+  }
+}
+
+/** Long-running children of the lane. */
+export class Processes {
+  private readonly children: Array<{ name: string; child: ChildProcess; log: string }> = [];
+
+  constructor(readonly logDir: string) {
+    fs.mkdirSync(logDir, { recursive: true });
+  }
+
+  start(name: string, cmd: string, args: readonly string[], opts: SpawnOptions = {}): ChildProcess {
+    const log = path.join(this.logDir, `${name}.log`);
+    const fd = fs.openSync(log, "a");
+    const child = spawn(cmd, args, { ...opts, stdio: ["ignore", fd, fd], detached: true });
+    fs.closeSync(fd);
+    this.children.push({ name, child, log });
+    return child;
+  }
+
+  /** The last lines a child wrote (for failure messages). */
+  tail(name: string, lines = 40): string {
+    const entry = this.children.find((c) => c.name === name);
+    if (!entry || !fs.existsSync(entry.log)) return "";
+    return fs.readFileSync(entry.log, "utf8").split("\n").slice(-lines).join("\n");
+  }
+
+  alive(name: string): boolean {
+    const entry = this.children.find((c) => c.name === name);
+    return entry !== undefined && entry.child.exitCode === null && entry.child.signalCode === null;
+  }
+
+  async stop(name: string): Promise<void> {
+    const i = this.children.findIndex((c) => c.name === name);
+    if (i < 0) return;
+    const [entry] = this.children.splice(i, 1);
+    await kill(entry!.child);
+  }
+
+  /** Kills every child (its whole process group), SIGTERM then SIGKILL after 5 s. */
+  async stopAll(): Promise<void> {
+    const all = this.children.splice(0);
+    await Promise.all(all.map((c) => kill(c.child)));
+  }
+}
+
+async function kill(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, sig);
+    } catch {
+      try {
+        child.kill(sig);
+      } catch {
+        /* gone */
+      }
+    }
+  };
+  signal("SIGTERM");
+  const timer = setTimeout(() => signal("SIGKILL"), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Runs `fn` every `ms` without overlapping runs; errors are kept (see `lastError`) and do not stop the loop. */
+export class Loop {
+  private timer: NodeJS.Timeout | undefined;
+  private busy = false;
+  lastError: unknown;
+
+  constructor(
+    private readonly ms: number,
+    private readonly fn: () => Promise<void>,
+  ) {}
+
+  start(): this {
+    this.timer ??= setInterval(() => void this.tick(), this.ms);
+    return this;
+  }
+
+  /** Runs one iteration now (waits for a running one first). */
+  async tick(): Promise<void> {
+    while (this.busy) await sleep(20);
+    this.busy = true;
+    try {
+      await this.fn();
+      this.lastError = undefined;
+    } catch (e) {
+      this.lastError = e;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * `helm template` of the pinned chart packages in ../shared/charts with this program's values: the oracle for
+ * what the charts really render. helm comes from the real-engine toolchain (tests/engine/toolchain/build.sh
+ * kubectl-helm; .ci/run builds it before `npm test`). A missing helm or chart fails with what to do.
+ */
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parseAllDocuments } from "yaml";
+import { chartValues } from "../../components/charts/index";
+import type { ObserverConfig } from "../../components/config";
+import { RELEASES } from "../../components/endpoints";
+import { CHARTS, type ChartKey } from "../../components/versions";
+import { engineBinDir } from "../engine/lib/toolchain";
+import { RENDER_CONTEXT } from "../fixtures/facts";
+
+export const SHARED_CHARTS = path.resolve(__dirname, "../../../shared/charts");
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Manifest = Record<string, any>;
+
+export function helmBinary(): string {
+  const helm = path.join(engineBinDir(), "helm");
+  if (!fs.existsSync(helm)) {
+    throw new Error(`helm is not in ${engineBinDir()}: run tests/engine/toolchain/build.sh kubectl-helm (seconds; .ci/run does it)`);
+  }
+  return helm;
+}
+
+const RELEASE_NAME: Record<Exclude<ChartKey, never>, string> = {
+  prometheusOperatorCrds: RELEASES.prometheusOperatorCrds.name,
+  kubePrometheusStack: RELEASES.kubePrometheusStack.name,
+  loki: RELEASES.loki.name,
+  tempo: RELEASES.tempo.name,
+  tempoDistributed: RELEASES.tempoDistributed.name,
+  opentelemetryOperator: RELEASES.opentelemetryOperator.name,
+};
+
+/** Renders every release the config installs; returns the manifests per chart key. */
+export function renderReleases(cfg: ObserverConfig): Partial<Record<ChartKey, Manifest[]>> {
+  if (!fs.existsSync(SHARED_CHARTS)) throw new Error(`${SHARED_CHARTS} is missing: the pinned chart packages live in ../shared/charts beside the clone`);
+  const helm = helmBinary();
+  const values = chartValues(cfg, RENDER_CONTEXT) as Partial<Record<ChartKey, unknown>>;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "observer-helm-"));
+  const out: Partial<Record<ChartKey, Manifest[]>> = {};
+  try {
+    for (const key of Object.keys(RELEASE_NAME) as ChartKey[]) {
+      if (values[key] === undefined) continue;
+      const file = path.join(dir, `${key}.json`);
+      fs.writeFileSync(file, JSON.stringify(values[key]));
+      const pkg = path.join(SHARED_CHARTS, `${CHARTS[key].chart}-${CHARTS[key].version}.tgz`);
+      const text = execFileSync(helm, ["template", RELEASE_NAME[key], pkg, "-n", cfg.namespace, "-f", file, "--kube-version", "1.34.4"], {
+        maxBuffer: 512 * 1024 * 1024,
+        encoding: "utf8",
+      });
+      out[key] = parseAllDocuments(text)
+        .map((d) => d.toJS() as Manifest | null)
+        .filter((m): m is Manifest => !!m);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return out;
+}
