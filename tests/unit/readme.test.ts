@@ -32,7 +32,9 @@ test("the two commands the README gives are real scripts, and CI runs the test c
   const ci = fs.readFileSync(path.join(root, ".ci", "run"), "utf8");
   expect(ci).toMatch(/^npm test$/m);
   // The real-engine lane runs on every submission, after npm test.
-  expect(ci.indexOf("npm run test:engine")).toBeGreaterThan(ci.indexOf("\nnpm test\n"));
+  const lane = /^npm run test:engine\b/m.exec(ci);
+  expect(lane).not.toBeNull();
+  expect(lane!.index).toBeGreaterThan(/^npm test$/m.exec(ci)!.index);
 });
 
 test("links to files in the repository resolve", () => {
