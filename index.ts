@@ -10,10 +10,10 @@ import { Observer } from "./components/observer";
 import { accessInfo } from "./components/outputs";
 import { RELEASES } from "./components/endpoints";
 import { stackLabelValue } from "./components/labels";
-import { createCrdPreflightHook, createFinalizerHooks, createInstallPreflightHook } from "./components/lifecycle/hooks";
+import { createCrdPreflightHook, createExternalCrdCheckHook, createFinalizerHooks, createInstallPreflightHook } from "./components/lifecycle/hooks";
 
 const config = loadConfig();
-checkStateSafety(pulumi.getStack(), process.env);
+checkStateSafety(pulumi.getStack(), config.profile, process.env);
 
 /**
  * The only Kubernetes provider. Server-side apply (the Prometheus CRD is ~830 KB, beyond client-side
@@ -60,7 +60,7 @@ const observer = new Observer(
               release: { releaseName: RELEASES.prometheusOperatorCrds.name, namespace: config.namespace },
             }),
           }
-        : {}),
+        : { checkExternalCrds: createExternalCrdCheckHook({ kube }) }),
     },
   },
   { providers: { kubernetes } },

@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: program evaluation time under mocks (median of N fresh processes) and resource
- * count per profile, then the resource footprint (CPU/memory requests) the program asks for.
+ * count per profile, then the resource footprint (CPU/memory requests) the program asks for, then what the
+ * real-engine lane measured (passes to converge, up/destroy wall time, resources per profile).
  * Nothing here is a test: numbers are printed, never asserted.
  */
 import { spawnSync } from "node:child_process";
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
   }
   const footprint = await import("./footprint");
   footprint.print();
+  (await import("./engine")).print();
 }
 
 main().catch((e) => {

@@ -17,6 +17,7 @@ import {
   type ConfigProblem,
   type LabelSelector,
   type Profile,
+  type WebhookCertificateConfig,
   dnsLabel,
   dnsSubdomain,
   httpUrl,
@@ -88,6 +89,23 @@ const grafanaSchema = z.strictObject({
       tlsSecretName: dnsSubdomain.optional(),
     })
     .optional(),
+  /**
+   * Grafana plugins installed at start from a mirror you control (Grafana downloads nothing from grafana.com):
+   * each plugin's zip URL, id and version.
+   */
+  plugins: z
+    .array(
+      z.strictObject({
+        id: z
+          .string({ error: "expected a Grafana plugin id such as 'grafana-clock-panel'" })
+          .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, { error: "expected a Grafana plugin id such as 'grafana-clock-panel'" }),
+        version: z
+          .string({ error: "expected the plugin version 'x.y.z'" })
+          .regex(/^\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/, { error: "expected the plugin version 'x.y.z'" }),
+        url: httpUrl,
+      }),
+    )
+    .optional(),
 });
 
 /** Core keys of `observer:*`, with their schemas. */
@@ -117,10 +135,23 @@ export const coreShape = {
     .optional(),
   operator: z
     .strictObject({
-      certManagerIssuer: z
+      /** The OpenTelemetry Operator's webhook certificate: the chart's own (renewed yearly) or cert-manager's. */
+      webhookCertificate: z
         .strictObject({
-          name: dnsSubdomain,
-          kind: z.enum(["Issuer", "ClusterIssuer"], { error: "expected 'Issuer' or 'ClusterIssuer'" }).optional(),
+          source: z.enum(["self-signed", "cert-manager"], { error: "expected 'self-signed' or 'cert-manager'" }).optional(),
+          /** self-signed: any new value issues a new certificate at the next deployment (a key to rotate now). */
+          rotation: z
+            .string({ error: "expected a short label such as '2' or 'after-incident-42' (lower-case letters, digits, '-')" })
+            .regex(/^[a-z0-9]([-a-z0-9]{0,18}[a-z0-9])?$/, {
+              error: "expected a short label such as '2' or 'after-incident-42' (lower-case letters, digits, '-')",
+            })
+            .optional(),
+          issuer: z
+            .strictObject({
+              name: dnsSubdomain,
+              kind: z.enum(["Issuer", "ClusterIssuer"], { error: "expected 'Issuer' or 'ClusterIssuer'" }).optional(),
+            })
+            .optional(),
         })
         .optional(),
     })
@@ -257,9 +288,10 @@ export function parseConfig(raw: Record<string, unknown>, env: ConfigEnv = {}): 
     for (const issue of result.error.issues) {
       if (issue.code === "unrecognized_keys") {
         for (const k of issue.keys) {
+          const path = keyPath([...issue.path, k]);
           problems.push({
-            path: keyPath([...issue.path, k]),
-            message: `unknown key (a typo?); known keys here: ${knownKeysAt(issue.path).join(", ")}`,
+            path,
+            message: MOVED_KEYS[path] ?? `unknown key (a typo?); known keys here: ${knownKeysAt(issue.path).join(", ")}`,
           });
         }
       } else if (issue.code === "invalid_key") {
@@ -323,6 +355,13 @@ export function parseConfig(raw: Record<string, unknown>, env: ConfigEnv = {}): 
     });
   }
 
+  const pluginIds = (c.grafana?.plugins ?? []).map((pl) => pl.id);
+  pluginIds.forEach((id, i) => {
+    if (pluginIds.indexOf(id) !== i) {
+      problems.push({ path: `observer:grafana.plugins[${i}].id`, message: `plugin "${id}" is listed twice` });
+    }
+  });
+
   const namespace = c.namespace ?? DEFAULTS.namespace;
   const defaults = PROFILE_DEFAULTS[profile];
   const base: BaseConfig = {
@@ -343,20 +382,12 @@ export function parseConfig(raw: Record<string, unknown>, env: ConfigEnv = {}): 
       },
       ...(ingressEnabled && url ? { rootUrl: `${url.protocol}//${url.host}${basePath}/grafana/` } : {}),
       https: ingressEnabled && https,
+      plugins: (c.grafana?.plugins ?? []).map((pl) => ({ id: pl.id, version: pl.version, url: pl.url })),
     },
     charts: { ...(c.charts ?? {}) },
     crds: { prometheus: c.crds?.prometheus ?? "managed" },
     loki: { ...(c.loki?.tenant !== undefined ? { tenant: c.loki.tenant } : {}) },
-    operator: {
-      ...(c.operator?.certManagerIssuer
-        ? {
-            certManagerIssuer: {
-              name: c.operator.certManagerIssuer.name,
-              kind: c.operator.certManagerIssuer.kind ?? "ClusterIssuer",
-            },
-          }
-        : {}),
-    },
+    operator: { webhookCertificate: resolveWebhookCertificate(c.operator?.webhookCertificate, problems) },
     kernels: {
       namespace: c.kernels?.namespace ?? DEFAULTS.kernels.namespace,
       metricsPort: c.kernels?.metricsPort ?? DEFAULTS.kernels.metricsPort,
@@ -394,6 +425,36 @@ export function loadConfig(project = "observer"): ObserverConfig {
 // Helpers
 // ---------------------------------------------------------------------------------------------
 
+
+/** `operator.webhookCertificate`: cert-manager when an issuer is named, else the chart's self-signed certificate. */
+function resolveWebhookCertificate(
+  w: { source?: "self-signed" | "cert-manager"; rotation?: string; issuer?: { name: string; kind?: "Issuer" | "ClusterIssuer" } } | undefined,
+  problems: ConfigProblem[],
+): WebhookCertificateConfig {
+  const source = w?.source ?? (w?.issuer !== undefined ? "cert-manager" : "self-signed");
+  if (source === "self-signed") {
+    if (w?.issuer !== undefined) {
+      problems.push({
+        path: "observer:operator.webhookCertificate.issuer",
+        message: "an issuer is only used with source 'cert-manager': remove it, or set operator.webhookCertificate.source cert-manager",
+      });
+    }
+    return { source, ...(w?.rotation !== undefined ? { rotation: w.rotation } : {}) };
+  }
+  if (w?.rotation !== undefined) {
+    problems.push({
+      path: "observer:operator.webhookCertificate.rotation",
+      message: "only used with source 'self-signed' (cert-manager renews its certificate itself: `cmctl renew` rotates it now)",
+    });
+  }
+  return { source, ...(w?.issuer !== undefined ? { issuer: { name: w.issuer.name, kind: w.issuer.kind ?? "ClusterIssuer" } } : {}) };
+}
+
+/** Keys that moved: the old path, and what to set instead (an unknown-key error names it). */
+const MOVED_KEYS: Readonly<Record<string, string>> = {
+  "observer:operator.certManagerIssuer":
+    "moved: set observer:operator.webhookCertificate.issuer.name (and .kind); naming an issuer selects cert-manager",
+};
 
 function nonEmpty(s: string | undefined): string | undefined {
   return s !== undefined && s.trim() !== "" ? s.trim() : undefined;

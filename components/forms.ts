@@ -17,6 +17,15 @@ export interface ConfigProblem {
 
 export type Profile = "dev" | "prod";
 
+/**
+ * The OpenTelemetry Operator's webhook certificate. `self-signed`: the chart generates a CA and certificate
+ * (components/charts/opentelemetry-operator.ts renews it every calendar year); `cert-manager`: a cert-manager
+ * Certificate, from `issuer` or, without one, from a self-signed Issuer the chart creates.
+ */
+export type WebhookCertificateConfig =
+  | { source: "self-signed"; rotation?: string }
+  | { source: "cert-manager"; issuer?: { name: string; kind: "Issuer" | "ClusterIssuer" } };
+
 /** A Kubernetes label selector (pods, namespaces). */
 export interface LabelSelector {
   matchLabels?: Record<string, string>;
@@ -48,11 +57,13 @@ export interface BaseConfig {
     rootUrl?: string;
     /** True when the public URL is https (secure cookies). */
     https: boolean;
+    /** Plugins installed from a mirror at start (`grafana.plugins`); empty: only the plugins built into Grafana. */
+    plugins: { id: string; version: string; url: string }[];
   };
   charts: Partial<Record<ChartKey, { version?: string; repo?: string }>> & { mirror?: string };
   crds: { prometheus: "managed" | "external" };
   loki: { tenant?: string };
-  operator: { certManagerIssuer?: { name: string; kind: "Issuer" | "ClusterIssuer" } };
+  operator: { webhookCertificate: WebhookCertificateConfig };
   kernels: { namespace: string; metricsPort: number; path: string; selector: LabelSelector };
   podMonitorApps: string[];
   retention: { metrics: string; logs: string; traces: string };

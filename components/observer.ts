@@ -55,6 +55,11 @@ export interface ObserverHooks {
   readonly beforeCreateNamespace?: pulumi.ResourceHook;
   /** Runs before the Prometheus CRD release is created: refuses CRDs owned by someone else. */
   readonly beforeCreateCrds?: pulumi.ResourceHook;
+  /**
+   * `crds.prometheus: external`: runs before each stage-2 release is created or updated: refuses CRDs too old to
+   * serve the fields Observer sets (components/lifecycle/preflight.ts).
+   */
+  readonly checkExternalCrds?: pulumi.ResourceHook;
   /** Runs before each OpenTelemetry CR is deleted. */
   readonly beforeDeleteOpenTelemetryCR?: pulumi.ResourceHook;
   /** Runs before the operator release (owner of the OpenTelemetry CRDs) is deleted. */
@@ -71,6 +76,11 @@ export interface ObserverArgs {
   readonly stack?: string;
   /** Lifecycle hooks. @default none */
   readonly hooks?: ObserverHooks;
+  /**
+   * The time of this deployment (the operator's self-signed webhook certificate is renewed every calendar year).
+   * @default the current time
+   */
+  readonly now?: Date;
 }
 
 export class Observer extends pulumi.ComponentResource {
@@ -157,7 +167,8 @@ export class Observer extends pulumi.ComponentResource {
     const remoteWriteSecret = secret("remote-write", REMOTE_WRITE_SECRET, remoteWriteSecretData(cfg));
 
     // Every release's values (pure builders, components/charts/).
-    const values = chartValues(cfg, { grafanaAdminChecksum: adminChecksum });
+    // `now`: the operator's self-signed webhook certificate is renewed by the first deployment of each year.
+    const values = chartValues(cfg, { grafanaAdminChecksum: adminChecksum, now: args.now ?? new Date() });
 
     // ---- Stage 1: Prometheus Operator CRDs ------------------------------------------------------
     const crds: pulumi.Resource[] =
@@ -178,7 +189,8 @@ export class Observer extends pulumi.ComponentResource {
               },
             ),
           ]
-        : // External: installed by someone else; reading each one fails the preview if it is missing.
+        : // External: installed by someone else; reading each one fails the preview if it is missing (their schemas
+          // are checked by the `checkExternalCrds` hook of each stage-2 release).
           REQUIRED_PROMETHEUS_CRDS.map((crd) =>
             k8s.apiextensions.v1.CustomResourceDefinition.get(`${name}-crd-${crd.split(".")[0]}`, crd, { parent: this }),
           );
@@ -201,6 +213,11 @@ export class Observer extends pulumi.ComponentResource {
 
     // ---- Stage 2: the four releases, in parallel, each depending on stage 1 (and its Secrets) only
     const stage2 = [namespace, ...crds];
+    // External CRDs: every release writes monitoring.coreos.com objects, so each is checked first (one shared read).
+    const crdCheck: pulumi.ResourceHookBinding | undefined =
+      values.prometheusOperatorCrds === undefined && args.hooks?.checkExternalCrds
+        ? { beforeCreate: [args.hooks.checkExternalCrds], beforeUpdate: [args.hooks.checkExternalCrds] }
+        : undefined;
     const kubePrometheusStack = new k8s.helm.v3.Release(
       `${name}-kube-prometheus-stack`,
       releaseArgs(
@@ -211,13 +228,13 @@ export class Observer extends pulumi.ComponentResource {
         // Our CRDs come from stage 1 (Helm never upgrades a chart's crds/ directory).
         { skipCrds: true },
       ),
-      { parent: this, dependsOn: [...stage2, adminSecret, alerting.receiversSecret, ...remoteWriteSecret] },
+      { parent: this, dependsOn: [...stage2, adminSecret, alerting.receiversSecret, ...remoteWriteSecret], ...(crdCheck ? { hooks: crdCheck } : {}) },
     );
     kubePrometheusStackCreated(kubePrometheusStack);
     const loki = new k8s.helm.v3.Release(
       `${name}-loki`,
       releaseArgs("loki", RELEASES.loki.name, cfg, values.loki!),
-      { parent: this, dependsOn: [...stage2, ...objectStorageSecret] },
+      { parent: this, dependsOn: [...stage2, ...objectStorageSecret], ...(crdCheck ? { hooks: crdCheck } : {}) },
     );
     // Tempo: the single binary, or (prod with a Kafka address) tempo-distributed under its own release.
     const tempo =
@@ -225,12 +242,12 @@ export class Observer extends pulumi.ComponentResource {
         ? new k8s.helm.v3.Release(
             `${name}-tempo-distributed`,
             releaseArgs("tempoDistributed", RELEASES.tempoDistributed.name, cfg, values.tempoDistributed),
-            { parent: this, dependsOn: [...stage2, ...objectStorageSecret] },
+            { parent: this, dependsOn: [...stage2, ...objectStorageSecret], ...(crdCheck ? { hooks: crdCheck } : {}) },
           )
         : new k8s.helm.v3.Release(
             `${name}-tempo`,
             releaseArgs("tempo", RELEASES.tempo.name, cfg, values.tempo!),
-            { parent: this, dependsOn: [...stage2, ...objectStorageSecret] },
+            { parent: this, dependsOn: [...stage2, ...objectStorageSecret], ...(crdCheck ? { hooks: crdCheck } : {}) },
           );
     const opentelemetryOperator = new k8s.helm.v3.Release(
       `${name}-opentelemetry-operator`,
@@ -238,7 +255,9 @@ export class Observer extends pulumi.ComponentResource {
       {
         parent: this,
         dependsOn: stage2,
-        ...(args.hooks?.beforeDeleteOperator ? { hooks: { beforeDelete: [args.hooks.beforeDeleteOperator] } } : {}),
+        ...(args.hooks?.beforeDeleteOperator || crdCheck
+          ? { hooks: { ...(crdCheck ?? {}), ...(args.hooks?.beforeDeleteOperator ? { beforeDelete: [args.hooks.beforeDeleteOperator] } : {}) } }
+          : {}),
       },
     );
     this.releases = { kubePrometheusStack, loki, tempo, opentelemetryOperator };

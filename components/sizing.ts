@@ -44,6 +44,11 @@ export const SIZING = {
   "prometheus/config-reloader": { dev: s("10m", "24Mi", "48Mi"), prod: s("10m", "32Mi", "64Mi") },
   "alertmanager/alertmanager": { dev: s("10m", "32Mi", "128Mi"), prod: s("50m", "64Mi", "256Mi") },
   "grafana/grafana": { dev: s("50m", "160Mi", "384Mi"), prod: s("200m", "256Mi", "1Gi") },
+  /**
+   * Grafana's own init containers (the Grafana image running `grafana cli`): the admin password written into a
+   * persistent database (prod), and the plugins of `observer:grafana.plugins` (both profiles, when configured).
+   */
+  "grafana/init": { dev: s("50m", "64Mi", "512Mi"), prod: s("50m", "64Mi", "512Mi") },
   /** The dashboards and datasources sidecars (one chart setting for both). */
   "grafana/sidecar": { dev: s("10m", "48Mi", "128Mi"), prod: s("20m", "64Mi", "256Mi") },
   "kube-state-metrics/kube-state-metrics": { dev: s("10m", "48Mi", "128Mi"), prod: s("50m", "128Mi", "512Mi") },

@@ -91,6 +91,11 @@ export const IMAGES = {
     repository: "open-telemetry/opentelemetry-operator/autoinstrumentation-java",
     tag: "2.30.0",
   },
+  /**
+   * Grafana: kube-prometheus-stack 88.5.3's grafana subchart 12.11.1 default (its appVersion), pinned so the
+   * admin-password init container (components/charts/grafana-admin.ts) runs the same Grafana as the server.
+   */
+  grafana: { registry: "docker.io", repository: "grafana/grafana", tag: "13.2.0" },
   /** The opt-in end-to-end test's OTLP/JSON sender (tests/e2e). */
   e2eCurl: { registry: "docker.io", repository: "curlimages/curl", tag: "8.11.1" },
   /** The OpenTelemetry Operator (the chart's tag, its appVersion; only the repository is set, for the mirror). */

@@ -1,7 +1,7 @@
 /**
  * `npm run up | preview | destroy`: checks the prerequisites and says exactly what to do when one is
  * missing, then runs the Pulumi CLI on the `dev` stack (local file backend, dev passphrase) unless
- * the user chose another stack/backend.
+ * the user chose another stack/backend (never the dev passphrase on a shared backend).
  *
  *   npm run up        prerequisites → select or create the stack → pulumi up
  *   npm run preview   prerequisites → pulumi preview
@@ -69,23 +69,48 @@ export function clusterProblem(result: { ok: boolean; context?: string; server?:
 }
 
 /**
- * The environment the CLI runs with. For the dev stack, a local file backend under the project
- * (`.pulumi-state/`) and the documented dev passphrase, unless the user set their own.
+ * The backend the CLI will use without our help: `$PULUMI_BACKEND_URL`, else the one `pulumi login` recorded
+ * (`current` in `$PULUMI_HOME/credentials.json`, by default `~/.pulumi/credentials.json`), else undefined.
+ */
+export function loggedInBackend(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.PULUMI_BACKEND_URL) return env.PULUMI_BACKEND_URL;
+  const home = env.PULUMI_HOME ?? path.join(env.HOME ?? "~", ".pulumi");
+  try {
+    const current = (JSON.parse(fs.readFileSync(path.join(home, "credentials.json"), "utf8")) as { current?: unknown }).current;
+    return typeof current === "string" && current !== "" ? current : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A local file backend (`file://…`): state on this machine, not shared. Anything else (s3, gs, azblob, Pulumi Cloud) is shared. */
+export function isLocalBackend(url: string): boolean {
+  return url.startsWith("file://");
+}
+
+/**
+ * The environment the CLI runs with. For the dev stack: a local file backend under the project (`.pulumi-state/`)
+ * unless the user chose or logged in to one, and the documented dev passphrase only when the backend is local and
+ * the user set no passphrase: on a shared backend a public passphrase would let anyone who reads the state decrypt
+ * its secrets (Pulumi Cloud needs none; other backends prompt for one or take PULUMI_CONFIG_PASSPHRASE[_FILE]).
  */
 export function pulumiEnv(env: NodeJS.ProcessEnv, projectDir: string, stack: string): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = { ...env };
   if (stack === DEV_STACK) {
-    if (!out.PULUMI_BACKEND_URL && !fs.existsSync(path.join(env.HOME ?? "~", ".pulumi", "credentials.json"))) {
-      out.PULUMI_BACKEND_URL = `file://${path.join(projectDir, ".pulumi-state")}`;
+    const backend = loggedInBackend(env) ?? (out.PULUMI_BACKEND_URL = `file://${path.join(projectDir, ".pulumi-state")}`);
+    if (isLocalBackend(backend) && out.PULUMI_CONFIG_PASSPHRASE === undefined && !out.PULUMI_CONFIG_PASSPHRASE_FILE) {
+      out.PULUMI_CONFIG_PASSPHRASE = DEV_PASSPHRASE;
     }
-    if (!out.PULUMI_CONFIG_PASSPHRASE && !out.PULUMI_CONFIG_PASSPHRASE_FILE) out.PULUMI_CONFIG_PASSPHRASE = DEV_PASSPHRASE;
   }
   return out;
 }
 
-/** The CLI invocations for a command, in order. */
-export function plan(command: Command, stack: string, extra: readonly string[]): string[][] {
-  const select = ["stack", "select", stack, "--create", "--secrets-provider", "passphrase"];
+/**
+ * The CLI invocations for a command, in order. A stack created on a local backend uses the passphrase secrets
+ * provider; on a shared one the backend's default applies (Pulumi Cloud: its own; others: a passphrase you give).
+ */
+export function plan(command: Command, stack: string, extra: readonly string[], backend: { local: boolean } = { local: true }): string[][] {
+  const select = ["stack", "select", stack, "--create", ...(backend.local ? ["--secrets-provider", "passphrase"] : [])];
   switch (command) {
     case "up":
       return [select, ["up", "--stack", stack, ...extra]];
@@ -167,7 +192,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const env = pulumiEnv(process.env, projectDir, stack);
   if (command !== "check" && env.PULUMI_BACKEND_URL?.startsWith("file://")) fs.mkdirSync(env.PULUMI_BACKEND_URL.slice("file://".length), { recursive: true });
-  for (const args of plan(command, stack, argv.slice(1))) {
+  const backend = loggedInBackend(env);
+  for (const args of plan(command, stack, argv.slice(1), { local: backend === undefined || isLocalBackend(backend) })) {
     console.error(`$ pulumi ${args.join(" ")}`);
     const r = spawnSync("pulumi", args, { cwd: projectDir, env, stdio: "inherit" });
     if (r.status !== 0) return r.status ?? 1;

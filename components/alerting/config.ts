@@ -28,6 +28,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { type BaseConfig, DNS1123_LABEL, dnsLabel, durationSeconds, httpUrl, isHttpUrl, promDuration, secretString, type ConfigProblem } from "../forms";
+import { SPAN_METRICS_BUCKETS } from "../grafana/metrics-generator";
 
 export const SEVERITIES = ["critical", "warning", "info"] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -37,16 +38,6 @@ export type ReceiverType = (typeof RECEIVER_TYPES)[number];
 
 /** The built-in receiver that drops notifications (Watchdog, InfoInhibitor, and the default when none is set). */
 export const NULL_RECEIVER = "null";
-
-/**
- * Upper bounds (seconds) of the span-metrics latency histogram. A latency SLO threshold must be one of
- * them: the burn rate counts requests slower than the threshold from the `le` bucket of that bound.
- * These are Tempo's default `histogram_buckets`; they must match what components/grafana/metrics-generator.ts
- * configures (a test checks both agree once that file sets buckets).
- */
-export const SPANMETRICS_BUCKETS: readonly number[] = [
-  0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128, 0.256, 0.512, 1.024, 2.048, 4.096, 8.192, 16.384,
-];
 
 /** Defaults of `observer:alerting`. */
 export const ALERTING_DEFAULTS = {
@@ -182,10 +173,13 @@ const latencyTarget = z
   .number({ error: LATENCY_TARGET_FORM })
   .min(0.9, { error: LATENCY_TARGET_FORM })
   .max(0.9999, { error: LATENCY_TARGET_FORM });
-const THRESHOLD_FORM = `expected a latency threshold in seconds equal to a span-metrics histogram bound: ${SPANMETRICS_BUCKETS.join(", ")}`;
+// A latency SLO threshold must be a bound of the span-metrics histogram that both Tempo charts are given
+// (components/grafana/metrics-generator.ts): the burn rate counts requests slower than the threshold from the `le`
+// bucket of that bound.
+const THRESHOLD_FORM = `expected a latency threshold in seconds equal to a span-metrics histogram bound: ${SPAN_METRICS_BUCKETS.join(", ")}`;
 const latencyThreshold = z
   .number({ error: THRESHOLD_FORM })
-  .refine((n) => SPANMETRICS_BUCKETS.includes(n), { error: THRESHOLD_FORM });
+  .refine((n) => SPAN_METRICS_BUCKETS.includes(n), { error: THRESHOLD_FORM });
 
 const sloTarget = z.strictObject({
   /** Share of server spans that must not be errors. */

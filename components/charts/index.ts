@@ -8,14 +8,17 @@ import { tempoMode } from "../endpoints";
 import type { ChartKey } from "../versions";
 import { kubePrometheusStack, type KubePrometheusStackContext } from "./kube-prometheus-stack";
 import { loki } from "./loki";
-import { opentelemetryOperator } from "./opentelemetry-operator";
+import { opentelemetryOperator, type OpentelemetryOperatorContext } from "./opentelemetry-operator";
 import { prometheusOperatorCrds } from "./prometheus-operator-crds";
 import { tempo } from "./tempo";
 import { tempoDistributed } from "./tempo-distributed";
 
 export type ChartValues = Record<ChartKey, Record<string, unknown> | undefined>;
 
-export function chartValues(cfg: ObserverConfig, ctx: KubePrometheusStackContext): ChartValues {
+/** The inputs of the values that are not config: the Grafana admin checksum and the time of the deployment. */
+export type ChartContext = KubePrometheusStackContext & OpentelemetryOperatorContext;
+
+export function chartValues(cfg: ObserverConfig, ctx: ChartContext): ChartValues {
   const distributed = tempoMode(cfg) === "distributed";
   return {
     prometheusOperatorCrds: cfg.crds.prometheus === "managed" ? prometheusOperatorCrds(cfg) : undefined,
@@ -23,6 +26,6 @@ export function chartValues(cfg: ObserverConfig, ctx: KubePrometheusStackContext
     loki: loki(cfg),
     tempo: distributed ? undefined : tempo(cfg),
     tempoDistributed: distributed ? tempoDistributed(cfg) : undefined,
-    opentelemetryOperator: opentelemetryOperator(cfg),
+    opentelemetryOperator: opentelemetryOperator(cfg, ctx),
   };
 }

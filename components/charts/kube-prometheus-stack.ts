@@ -11,6 +11,7 @@ import { alertmanagerValues, defaultRulesValues } from "../alerting/values";
 import type { ObserverConfig } from "../config";
 import { APP_POD_LABEL, POOL_POD_LABELS, PROMETHEUS_PROMOTED_ATTRIBUTES } from "../contract";
 import { RELEASES } from "../endpoints";
+import { GRAFANA_PLUGINS_PATH, GRAFANA_PLUGINS_VOLUME, grafanaPluginInitContainers } from "../grafana/plugins";
 import { grafanaValues } from "../grafana/values";
 import { KERNELS_POD_MONITOR_APP, POD_MONITOR_LABEL, SERVICE_MONITOR_LABELS } from "../labels";
 import { REPLICAS, resources } from "../sizing";
@@ -18,6 +19,8 @@ import { restrictedContainerSecurityContext } from "../security/pod-security";
 import { monitorLabels, pvcSpec, VOLUME_SIZES } from "./common";
 import { deepMerge } from "./merge";
 import { GRAFANA_ADMIN_KEYS, GRAFANA_ADMIN_SECRET, REMOTE_WRITE_KEYS, REMOTE_WRITE_SECRET } from "./secrets";
+import { IMAGES } from "../versions";
+import { grafanaAdminPasswordInitContainer } from "./grafana-admin";
 import { GRAFANA_TMP_VOLUMES, podSecurity } from "./security";
 
 export { GRAFANA_ADMIN_SECRET, GRAFANA_ADMIN_KEYS };
@@ -69,6 +72,9 @@ export function kubePrometheusStack(cfg: ObserverConfig, ctx: KubePrometheusStac
   const rw = cfg.prometheus.remoteWrite;
   // Container security contexts: the restricted defaults, a fresh copy per key (components/charts/security.ts).
   const restricted = () => restrictedContainerSecurityContext();
+  // prod keeps Grafana's database (users, preferences, annotations) on a volume.
+  const grafanaPersistent = p === "prod";
+  const grafanaInit = [...(grafanaPersistent ? [grafanaAdminPasswordInitContainer(cfg)] : []), ...grafanaPluginInitContainers(cfg)];
 
   const values: Record<string, unknown> = {
     fullnameOverride: kps,
@@ -178,13 +184,19 @@ export function kubePrometheusStack(cfg: ObserverConfig, ctx: KubePrometheusStac
 
     grafana: {
       fullnameOverride: RELEASES.grafana.fullname,
+      // The chart's default (its appVersion), pinned in versions.ts: the admin-password init container runs the same.
+      image: { registry: cfg.images.mirror ?? IMAGES.grafana.registry, repository: IMAGES.grafana.repository, tag: IMAGES.grafana.tag },
       admin: { existingSecret: GRAFANA_ADMIN_SECRET, userKey: GRAFANA_ADMIN_KEYS.user, passwordKey: GRAFANA_ADMIN_KEYS.password },
       podAnnotations: { "checksum/admin-secret": ctx.grafanaAdminChecksum },
       resources: resources(p, "grafana/grafana"),
       securityContext: podSecurity("grafana"),
       containerSecurityContext: restricted(),
-      // Writable /tmp for Grafana and for each sidecar (read-only root filesystem; see GRAFANA_TMP_VOLUMES).
-      extraEmptyDirMounts: [{ name: GRAFANA_TMP_VOLUMES.grafana, mountPath: "/tmp" }],
+      // Writable /tmp for Grafana and for each sidecar (read-only root filesystem; see GRAFANA_TMP_VOLUMES), and the
+      // plugins installed from a mirror (components/grafana/plugins.ts), when any is configured.
+      extraEmptyDirMounts: [
+        { name: GRAFANA_TMP_VOLUMES.grafana, mountPath: "/tmp" },
+        ...(cfg.grafana.plugins.length > 0 ? [{ name: GRAFANA_PLUGINS_VOLUME, mountPath: GRAFANA_PLUGINS_PATH }] : []),
+      ],
       extraVolumes: [
         { name: GRAFANA_TMP_VOLUMES.dashboardsSidecar, emptyDir: {} },
         { name: GRAFANA_TMP_VOLUMES.datasourcesSidecar, emptyDir: {} },
@@ -203,15 +215,20 @@ export function kubePrometheusStack(cfg: ObserverConfig, ctx: KubePrometheusStac
       // The chart renders Grafana's claim as a release object, which `helm uninstall` deletes (unlike the
       // StatefulSets' claims): `helm.sh/resource-policy: keep` keeps it on destroy with the other prod volumes,
       // and the next install of the same release adopts it (found by the real-engine lane).
-      persistence:
-        p === "prod"
-          ? {
-              enabled: true,
-              size: VOLUME_SIZES.prod.grafana,
-              annotations: { "helm.sh/resource-policy": "keep" },
-              ...(cfg.storageClassName ? { storageClassName: cfg.storageClassName } : {}),
-            }
-          : { enabled: false },
+      persistence: grafanaPersistent
+        ? {
+            enabled: true,
+            size: VOLUME_SIZES.prod.grafana,
+            annotations: { "helm.sh/resource-policy": "keep" },
+            ...(cfg.storageClassName ? { storageClassName: cfg.storageClassName } : {}),
+          }
+        : { enabled: false },
+      // A ReadWriteOnce volume cannot follow a rolling update to another node (the new pod waits for the volume the
+      // old pod holds, the old pod waits for the new one): replace the pod instead. And Grafana reads the admin
+      // password only when it creates its database: on a persistent one, the Secret's is written in before it
+      // starts (components/charts/grafana-admin.ts), so a rotated password opens Grafana.
+      ...(grafanaPersistent ? { deploymentStrategy: { type: "Recreate" } } : {}),
+      ...(grafanaInit.length > 0 ? { extraInitContainers: grafanaInit } : {}),
       serviceMonitor: { labels: monitorLabels() },
     },
 

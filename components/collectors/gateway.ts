@@ -161,7 +161,7 @@ export function gatewayConfig(cfg: ObserverConfig): JsonObject {
 
 /**
  * The full gateway `spec`. dev: one small Deployment replica with in-memory queues. prod:
- * StatefulSet with one volume per replica for persistent queues, an autoscaler (HPA: needs
+ * StatefulSet with one volume per replica for persistent queues, an autoscaler that only scales up (HPA: needs
  * metrics-server) and a PodDisruptionBudget.
  */
 export function gatewayCollectorSpec(cfg: ObserverConfig): JsonObject {
@@ -187,6 +187,11 @@ export function gatewayCollectorSpec(cfg: ObserverConfig): JsonObject {
       maxReplicas: g.maxReplicas,
       targetCPUUtilization: 70,
       targetMemoryUtilization: 70,
+      // Scale up only. A scale-down removes the highest ordinals, and the collector keeps a file-backed queue on disk
+      // at shutdown rather than draining it: whatever those replicas had queued (a backend outage's worth) would wait
+      // on their retained volumes until the ordinals come back, and by then be too old for Prometheus' window. Lower
+      // the replica count by hand once the highest ordinals' queues are empty (README, "Production profile").
+      behavior: { scaleDown: { selectPolicy: "Disabled" } },
     },
     podDisruptionBudget: { maxUnavailable: 1 },
     resources: toJson(collectorResources(cfg.profile).gateway),
@@ -200,7 +205,7 @@ export function gatewayCollectorSpec(cfg: ObserverConfig): JsonObject {
         },
       },
     ],
-    // Scaling down keeps the volume (its queue drains when the replica returns); destroy removes it.
+    // A manual scale-down keeps the volume (what is left in it drains when the replica returns); destroy removes it.
     persistentVolumeClaimRetentionPolicy: { whenDeleted: "Delete", whenScaled: "Retain" },
     volumeMounts: [{ name: GATEWAY_QUEUE_VOLUME, mountPath: GATEWAY_QUEUE_PATH }],
     // The queue directory must be writable by the non-root collector user.

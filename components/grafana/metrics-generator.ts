@@ -43,6 +43,25 @@ export const SERVICE_GRAPH_METRICS = {
 /** Exemplar label carrying the trace id (OTLP-to-Prometheus uses the same name; the datasource links it to Tempo). */
 export const EXEMPLAR_TRACE_ID_LABEL = "trace_id";
 
+/**
+ * Upper bounds (seconds) of the span-metrics latency histogram, written into BOTH Tempo charts' configs
+ * (`metrics_generator.processor.span_metrics.histogram_buckets`). Tempo's own default (2.10.8 and 3.0.3:
+ * `prometheus.ExponentialBuckets(0.002, 2, 14)`), stated explicitly because the charts disagree: tempo-distributed
+ * 3.3.0's values.yaml replaces it with `[… 0.512, 1.02, 2.05, 4.10]`, so a rule reading `le="1.024"` never matched
+ * there. A latency SLO threshold must be one of these bounds (components/alerting/config.ts), and every `le` a
+ * rule reads is checked against the buckets the rendered Tempo configs really carry
+ * (tests/contract/tempo-buckets.test.ts).
+ */
+export const SPAN_METRICS_BUCKETS: readonly number[] = [
+  0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128, 0.256, 0.512, 1.024, 2.048, 4.096, 8.192, 16.384,
+];
+
+/**
+ * Upper bounds (seconds) of the service-graph request histograms, in both charts: Tempo's default
+ * (`prometheus.ExponentialBuckets(0.1, 2, 8)`), stated for the same reason.
+ */
+export const SERVICE_GRAPH_BUCKETS: readonly number[] = [0.1, 0.2, 0.4, 0.8, 1.6, 3.2, 6.4, 12.8];
+
 /** Processors enabled (Tempo names). */
 export const GENERATOR_PROCESSORS = ["service-graphs", "span-metrics"] as const;
 
@@ -95,11 +114,13 @@ export function tempoMetricsGeneratorValues(cfg: ObserverConfig): Record<string,
           service_graphs: {
             dimensions: [...SERVICE_GRAPH_DIMENSIONS],
             enable_client_server_prefix: true,
+            histogram_buckets: [...SERVICE_GRAPH_BUCKETS],
           },
           span_metrics: {
             intrinsic_dimensions: { service: true, span_name: true, span_kind: true, status_code: true },
             dimension_mappings: [{ name: "service_name", source_labels: ["service.name"], join: "" }],
             dimensions: [...SPAN_METRICS_DIMENSIONS],
+            histogram_buckets: [...SPAN_METRICS_BUCKETS],
             enable_target_info: false,
           },
         },

@@ -14,6 +14,7 @@ import type { ObserverConfig } from "../config";
 import { PORTS } from "../endpoints";
 import { DASHBOARD_LABEL } from "../labels";
 import { provisionedDatasources } from "./datasources";
+import { GRAFANA_PLUGIN_SETTINGS } from "./plugins";
 
 /** Annotation the dashboards sidecar reads to place a dashboard in a folder. */
 export const DASHBOARD_FOLDER_ANNOTATION = "grafana_folder";
@@ -59,6 +60,8 @@ export function grafanaIni(cfg: ObserverConfig): Record<string, Record<string, u
       feedback_links_enabled: false,
     },
     news: { news_feed_enabled: false },
+    // Nothing downloaded from grafana.com at start (./plugins.ts).
+    plugins: { ...GRAFANA_PLUGIN_SETTINGS },
     // Grafana's own /metrics stays on (scraped through the ServiceMonitor below).
     metrics: { enabled: true },
   };

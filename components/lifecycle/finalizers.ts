@@ -11,9 +11,10 @@
  * cleanup still runs because a CR made under other settings or by another operator version must never make
  * `destroy` hang.
  *
- * What one CR's cleanup does ({@link cleanUpBeforeDelete}):
- * 1. Reads the CR. Gone, not ours (both labels of {@link ownedSelector}), or carrying no operator finalizer:
- *    nothing to do; the provider's own delete is quick.
+ * What one CR's cleanup does ({@link cleanUpBeforeDelete}); it always ends with the hook deleting the CR itself,
+ * in the background (see there why not the provider's foreground delete):
+ * 1. Reads the CR. Gone or not ours (both labels of {@link ownedSelector}): nothing to do. No operator
+ *    finalizer: deleted at once.
  * 2. Operator ready (its Deployment has a ready replica): deletes the CR itself (precondition: the uid read
  *    in 1) and gives the operator {@link DEFAULT_OPERATOR_GRACE_MS} to remove its finalizer. Gone in time:
  *    done, the operator did its own cleanup.
@@ -24,7 +25,7 @@
  *    `failurePolicy: Fail` UPDATE webhooks reject even the patch that removes finalizers from an object being
  *    deleted, measured on a real API server), labels the CR's namespace with {@link WEBHOOK_BYPASS_LABEL}, which
  *    the operator's webhooks exclude by `namespaceSelector` (components/charts/opentelemetry-operator.ts),
- *    patches again, and removes the label in every case. No object of the operator release is touched.
+ *    patches and deletes again, and removes the label in every case. No object of the operator release is touched.
  *
  * The operator release's own hook ({@link cleanUpOwnedBeforeOperatorDelete}) does steps 1, 3 and 4 for every
  * CR of ours still present, and only when the operator is not ready (a ready operator removes its own).
@@ -130,7 +131,8 @@ function describeOperator(operator: OperatorRef, s: OperatorState): string {
 export type CrCleanupResult =
   | { readonly action: "gone" }
   | { readonly action: "not-owned" }
-  | { readonly action: "no-operator-finalizer" }
+  /** No finalizer of the operator: deleted at once, in the background. */
+  | { readonly action: "deleted" }
   | { readonly action: "deleted-by-operator" }
   | { readonly action: "stripped"; readonly finalizers: readonly string[]; readonly bypassedWebhook: boolean };
 
@@ -176,9 +178,10 @@ export function removeOperatorFinalizersPatch(obj: KubeObject): JsonPatchOp[] {
 }
 
 /**
- * Removes the operator's finalizers from one object (steps 3 and 4 of the module comment). Re-reads and
- * retries when the object changed in between; returns what was removed, or `null` when it is gone, no longer
- * ours (another uid under the same name), or carries no operator finalizer any more.
+ * Removes the operator's finalizers from one object (steps 3 and 4 of the module comment), then runs `then` (the
+ * hook's own delete) while the webhook bypass, if it was needed, is still in place. Re-reads and retries when the
+ * object changed in between; returns what was removed, or `null` when it is gone, no longer ours (another uid
+ * under the same name), or carries no operator finalizer any more (`then` runs in that last case too).
  */
 async function removeOperatorFinalizers(
   api: KubeApi,
@@ -186,19 +189,25 @@ async function removeOperatorFinalizers(
   namespace: string,
   objName: string,
   read: KubeObject,
-  opts: { stackLabel?: string },
+  opts: { stackLabel?: string; then?: () => Promise<unknown> },
 ): Promise<{ finalizers: string[]; bypassedWebhook: boolean } | null> {
   const uid = read.metadata?.uid;
+  const then = opts.then ?? (async () => undefined);
   let current: KubeObject | null = read;
   for (let attempt = 0; attempt < 5; attempt++) {
     if (current === null || current.metadata?.uid !== uid) return null;
     if (opts.stackLabel !== undefined && !isOwned(current, opts.stackLabel)) return null;
     const ours = (current.metadata?.finalizers ?? []).filter(isOperatorFinalizer);
-    if (ours.length === 0) return null;
+    if (ours.length === 0) {
+      await then();
+      return null;
+    }
     const patch = removeOperatorFinalizersPatch(current);
     try {
       const patched = await api.jsonPatchCustomObject(ref, namespace, objName, patch);
-      return patched === null ? null : { finalizers: ours, bypassedWebhook: false };
+      if (patched === null) return null;
+      await then();
+      return { finalizers: ours, bypassedWebhook: false };
     } catch (err) {
       if (isPreconditionFailure(err)) {
         current = await api.getCustomObject(ref, namespace, objName);
@@ -206,11 +215,14 @@ async function removeOperatorFinalizers(
       }
       if (!isWebhookCallFailure(err)) throw err;
     }
-    // The operator's webhook cannot be called: exclude this namespace from it for the one patch.
+    // The operator's webhook cannot be called: exclude this namespace from it for the patch and the delete (the
+    // garbage collector's own updates of a deleted object would be rejected too).
     await api.mergePatchNamespace(namespace, { metadata: { labels: { [WEBHOOK_BYPASS_LABEL]: "true" } } });
     try {
       const patched = await api.jsonPatchCustomObject(ref, namespace, objName, patch);
-      return patched === null ? null : { finalizers: ours, bypassedWebhook: true };
+      if (patched === null) return null;
+      await then();
+      return { finalizers: ours, bypassedWebhook: true };
     } catch (err) {
       if (!isPreconditionFailure(err)) throw err;
       current = await api.getCustomObject(ref, namespace, objName);
@@ -223,13 +235,22 @@ async function removeOperatorFinalizers(
 
 /**
  * Before one OpenTelemetry CR of ours is deleted (the `beforeDelete` hook of every collector and
- * Instrumentation): makes sure its delete cannot hang on the operator's finalizer (module comment).
+ * Instrumentation): makes sure its delete cannot hang (module comment). The hook deletes the CR itself, with
+ * background propagation and its uid as precondition: a foreground delete (the provider's) adds the
+ * `foregroundDeletion` finalizer, which the garbage collector removes with an update that the operator's
+ * `failurePolicy: Fail` webhook rejects while it cannot be called (seen on a real API server), so the object would
+ * hang even without any finalizer of the operator. The provider's own delete then finds it gone.
  */
 export async function cleanUpBeforeDelete(api: KubeApi, target: CrTarget, opts: CleanupOptions): Promise<CrCleanupResult> {
   const read = await api.getCustomObject(target.ref, target.namespace, target.name);
   if (read === null) return { action: "gone" };
   if (opts.stackLabel !== undefined && !isOwned(read, opts.stackLabel)) return { action: "not-owned" };
-  if (!(read.metadata?.finalizers ?? []).some(isOperatorFinalizer)) return { action: "no-operator-finalizer" };
+  const uid = read.metadata?.uid;
+  const remove = () => api.deleteCustomObject(target.ref, target.namespace, target.name, { uid });
+  if (!(read.metadata?.finalizers ?? []).some(isOperatorFinalizer)) {
+    await remove();
+    return { action: "deleted" };
+  }
 
   const state = await operatorState(api, opts.operator);
   let current: KubeObject | null = read;
@@ -238,19 +259,19 @@ export async function cleanUpBeforeDelete(api: KubeApi, target: CrTarget, opts: 
     const sleep = opts.sleep ?? realSleep;
     const now = opts.now ?? Date.now;
     const deadline = now() + (opts.graceMs ?? DEFAULT_OPERATOR_GRACE_MS);
-    current = await api.deleteCustomObject(target.ref, target.namespace, target.name, { uid: read.metadata?.uid });
-    while (current !== null && current.metadata?.uid === read.metadata?.uid && now() < deadline) {
+    current = await remove();
+    while (current !== null && current.metadata?.uid === uid && now() < deadline) {
       await sleep(opts.pollMs ?? 500);
       current = await api.getCustomObject(target.ref, target.namespace, target.name);
     }
-    if (current === null || current.metadata?.uid !== read.metadata?.uid) return { action: "deleted-by-operator" };
+    if (current === null || current.metadata?.uid !== uid) return { action: "deleted-by-operator" };
   }
-  const removed = await removeOperatorFinalizers(api, target.ref, target.namespace, target.name, current, opts);
+  const removed = await removeOperatorFinalizers(api, target.ref, target.namespace, target.name, current, { ...opts, then: remove });
   if (removed === null) return { action: "gone" };
   opts.logger.info(
     `Removed finalizers [${removed.finalizers.join(", ")}] from ${name(target.kind, target.namespace, target.name)}: ` +
       `${describeOperator(opts.operator, state)}, so nothing would remove them` +
-      (removed.bypassedWebhook ? ` (its admission webhook could not be called: namespace ${target.namespace} was excluded from it for the patch).` : "."),
+      (removed.bypassedWebhook ? ` (its admission webhook could not be called: namespace ${target.namespace} was excluded from it for the patch and the delete).` : "."),
   );
   return { action: "stripped", finalizers: removed.finalizers, bypassedWebhook: removed.bypassedWebhook };
 }

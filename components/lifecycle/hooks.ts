@@ -12,13 +12,16 @@
  * - `beforeDeleteOperator` → `hooks.beforeDelete` of the opentelemetry-operator Helm Release.
  * - `createCrdPreflightHook` → `hooks.beforeCreate` of the prometheus-operator-crds Helm Release
  *                            (only when `crds.prometheus` is `managed`).
+ * - `createExternalCrdCheckHook` → `hooks.beforeCreate` and `beforeUpdate` of every stage-2 Helm Release
+ *                            (only when `crds.prometheus` is `external`): the CRDs someone else installed
+ *                            must serve the fields Observer sets; one check per deployment, shared.
  * - `createInstallPreflightHook` → `hooks.beforeCreate` of the namespace: one Observer per cluster.
  * Delete hooks only run with `pulumi destroy --run-program` (what `npm run destroy` does).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { cleanUpBeforeDelete, cleanUpOwnedBeforeOperatorDelete, crTargetFromResource, type Logger, type OperatorRef } from "./finalizers";
 import type { KubeApi } from "./kube-api";
-import { runPrometheusCrdPreflight, type CrdRelease } from "./preflight";
+import { runExternalPrometheusCrdCheck, runPrometheusCrdPreflight, type CrdRelease } from "./preflight";
 import { runInstallConflictPreflight } from "./install-conflicts";
 import { createKubeApi, type KubeTarget } from "./client";
 
@@ -27,6 +30,7 @@ export const HOOK_NAMES = {
   crFinalizers: "observer-otel-cr-finalizers",
   operatorFinalizers: "observer-otel-operator-finalizers",
   crdPreflight: "observer-prometheus-crds-preflight",
+  externalCrdCheck: "observer-prometheus-crds-external-check",
   installPreflight: "observer-install-conflicts-preflight",
 } as const;
 
@@ -121,6 +125,19 @@ export function createCrdPreflightHook(opts: CrdPreflightHookOptions): pulumi.Re
   return new pulumi.ResourceHook(HOOK_NAMES.crdPreflight, crdPreflightCallback(opts), { onDryRun: true });
 }
 
+/**
+ * The callback of the external-CRD check: reads the Prometheus Operator CRDs once per deployment (the first release
+ * to be created or updated runs it; the others share the result) and throws one message when they would silently
+ * prune fields Observer sets.
+ */
+export function externalCrdCheckCallback(opts: LifecycleHookOptions): pulumi.ResourceHookFunction {
+  const api = lazyApi(opts);
+  let check: Promise<void> | undefined;
+  return async () => {
+    await (check ??= api().then((a) => runExternalPrometheusCrdCheck(a)));
+  };
+}
+
 export interface InstallPreflightHookOptions extends LifecycleHookOptions {
   /** `observer:namespace`: where this install's releases live. */
   readonly namespace: string;
@@ -132,6 +149,15 @@ export function installPreflightCallback(opts: InstallPreflightHookOptions): pul
   return async () => {
     await runInstallConflictPreflight(await api(), opts.namespace);
   };
+}
+
+/**
+ * `beforeCreate`/`beforeUpdate` hook for the stage-2 releases when `crds.prometheus` is `external`: each of them
+ * writes monitoring.coreos.com objects (kube-prometheus-stack the Prometheus, every chart its ServiceMonitors).
+ * Runs on preview too (`onDryRun`); a throw fails the create or update before Helm touches anything.
+ */
+export function createExternalCrdCheckHook(opts: LifecycleHookOptions): pulumi.ResourceHook {
+  return new pulumi.ResourceHook(HOOK_NAMES.externalCrdCheck, externalCrdCheckCallback(opts), { onDryRun: true });
 }
 
 /**

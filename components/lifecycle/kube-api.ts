@@ -65,6 +65,8 @@ export interface KubeApi {
    * (huge) schemas: the request asks for `PartialObjectMetadataList`.
    */
   listCustomResourceDefinitionMetadata(): Promise<KubeObject[]>;
+  /** Reads one CustomResourceDefinition with its schemas (what the API server serves); `null` when absent. */
+  getCustomResourceDefinition(name: string): Promise<KubeObject | null>;
 }
 
 /** One RFC 6902 operation. */
@@ -182,6 +184,10 @@ export function createKubeApiOverTransport(transport: Transport): KubeApi {
         false,
       );
       return items(body);
+    },
+    async getCustomResourceDefinition(name) {
+      const path = `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${encodeURIComponent(name)}`;
+      return (await send({ method: "GET", path }, true)) as KubeObject | null;
     },
   };
 }

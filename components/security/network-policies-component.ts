@@ -6,6 +6,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { NetworkPolicyConfig } from "./config";
+import { pluginMirrorEgress } from "../grafana/plugins";
 import { buildCiliumNetworkPolicies, buildNetworkPolicies, kafkaEgress } from "./network-policies";
 
 export interface NetworkPoliciesArgs {
@@ -13,7 +14,7 @@ export interface NetworkPoliciesArgs {
   readonly config: {
     readonly namespace: string;
     readonly networkPolicy: NetworkPolicyConfig;
-    readonly grafana: { readonly ingress: { readonly enabled: boolean } };
+    readonly grafana: { readonly ingress: { readonly enabled: boolean }; readonly plugins?: readonly { readonly url: string }[] };
     /** With both (prod and `tempo.kafka`), tempo-distributed gets egress to the Kafka brokers' ports. */
     readonly profile?: "dev" | "prod";
     readonly tempo?: { readonly kafka?: { readonly address: string } };
@@ -45,12 +46,14 @@ export class NetworkPolicies extends pulumi.ComponentResource {
   constructor(name: string, args: NetworkPoliciesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("observer:security:NetworkPolicies", name, {}, opts);
     const kafka = args.config.profile !== undefined && args.config.tempo !== undefined ? kafkaEgress({ profile: args.config.profile, tempo: args.config.tempo }) : undefined;
+    const pluginMirror = pluginMirrorEgress({ grafana: { plugins: args.config.grafana.plugins ?? [] } });
     const inputs = {
       namespace: args.config.namespace,
       config: args.config.networkPolicy,
       grafanaIngress: args.config.grafana.ingress.enabled,
       ...(args.objectStorage ? { objectStorage: args.objectStorage } : {}),
       ...(kafka ? { kafka } : {}),
+      ...(pluginMirror ? { pluginMirror } : {}),
       labels: args.labels ?? {},
     };
     const policies = buildNetworkPolicies(inputs);

@@ -278,6 +278,11 @@ export interface FlowInputs {
    * its brokers' ports ({@link kafkaEgress}). Absent: no Kafka egress.
    */
   readonly kafka?: { readonly ports: readonly number[] };
+  /**
+   * The mirror Grafana's init containers install plugins from (`observer:grafana.plugins`): its ports
+   * (components/grafana/plugins.ts pluginMirrorEgress). Absent: no such egress.
+   */
+  readonly pluginMirror?: { readonly ports: readonly number[] };
 }
 
 /**
@@ -570,6 +575,17 @@ export function networkFlows(inputs: FlowInputs): NetworkFlow[] {
       why: "tempo-distributed (Tempo 3): distributors write spans to Kafka, live-stores, block-builders and metrics generators read them",
       podSelector: w.tempo.selector,
       egress: [{ ports: tcp(...inputs.kafka.ports) }],
+    });
+  }
+  if (inputs.pluginMirror) {
+    flows.push({
+      id: "grafana-to-plugin-mirror",
+      from: w.grafana.title,
+      to: "the plugin mirror of `grafana.plugins` (any address)",
+      ports: inputs.pluginMirror.ports.map((p) => `${p}/TCP`).join(", "),
+      why: "Grafana's init containers download the configured plugins (nothing comes from grafana.com)",
+      podSelector: w.grafana.selector,
+      egress: [{ ports: tcp(...inputs.pluginMirror.ports) }],
     });
   }
   if (inputs.objectStorage) {

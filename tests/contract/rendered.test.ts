@@ -35,6 +35,7 @@ import { DASHBOARD_FOLDER_ANNOTATION, grafanaSubPath } from "../../components/gr
 import { commonLabels, DASHBOARD_LABEL, KERNELS_POD_MONITOR_APP, SERVICE_MONITOR_LABELS } from "../../components/labels";
 import { kernelsPodMonitor } from "../../components/monitors";
 import { REPLICAS } from "../../components/sizing";
+import { pluginMirrorEgress } from "../../components/grafana/plugins";
 import { clusterRoleBindingBody } from "../../components/collectors/rbac";
 import {
   buildCiliumNetworkPolicies,
@@ -48,6 +49,7 @@ import {
 import { flowAllowed, type CniModel, type Endpoint as NetEndpoint, type Policies } from "../helpers/network-model";
 import {
   loadFacts,
+  RENDER_CONTEXT,
   RENDER_NAMESPACE,
   VARIANT_RAW,
   wiringValues,
@@ -218,6 +220,7 @@ function policiesFor(cfg: ObserverConfig): Policies {
     grafanaIngress: cfg.grafana.ingress.enabled,
     ...(cfg.objectStorage ? { objectStorage: objectStorageEgress(cfg.objectStorage) } : {}),
     ...(kafkaEgress(cfg) ? { kafka: kafkaEgress(cfg)! } : {}),
+    ...(pluginMirrorEgress(cfg) ? { pluginMirror: pluginMirrorEgress(cfg)! } : {}),
     labels: LABELS,
   };
   return { networkPolicies: buildNetworkPolicies(inputs), ciliumPolicies: buildCiliumNetworkPolicies(inputs) };
@@ -485,7 +488,7 @@ describe("rendered facts file", () => {
   });
 
   it.each(["dev", "prod", "prod-kafka", "alerting"] as const)("%s: today's chart values decide the same wiring as the rendered ones (else regenerate the facts)", (v) => {
-    const now = wiringValues(chartValues(config(v), { grafanaAdminChecksum: "0".repeat(64) }));
+    const now = wiringValues(chartValues(config(v), { ...RENDER_CONTEXT }));
     expect(now).toEqual(FACTS.header.wiringValues[v]);
   });
 });
@@ -512,6 +515,8 @@ describe.each(VARIANTS)("%s", (v) => {
       ["gatewayHttp", ep.gatewayHttp],
       ["operatorWebhook", ep.operatorWebhook],
     ];
+    // The collector Services come from the operator's naming rules transcribed in collectorObjects; that the gateway
+    // really answers each endpoint's protocol on its port is checked with the real collector (tests/tools/otelcol.test.ts).
     it.each(named)("%s: the Service and port exist and reach a container port of the pods they select", (_k, e) => {
       expect(e.host).toBe(`${e.service}.${w.cfg.namespace}.svc.cluster.local`);
       expect(backends(w, e.service, e.port)).toEqual(expect.any(Array));
@@ -728,6 +733,17 @@ describe.each(VARIANTS)("%s", (v) => {
       } else {
         expect(kafkaEgress(w.cfg)).toBeUndefined();
       }
+    });
+
+    it("Grafana (whose pod runs the plugin init containers) reaches the plugin mirror on the port of each plugin URL", () => {
+      const mirror: NetEndpoint = { kind: "external", id: "plugin-mirror", ip: "10.30.0.7" };
+      const grafana = w.pods.filter((p) => p.labels["app.kubernetes.io/name"] === "grafana");
+      expect(grafana.length).toBe(1);
+      const urls = w.cfg.grafana.plugins.map((p) => new URL(p.url));
+      for (const u of urls) expectFlow(w, grafana[0]!, mirror, u.port !== "" ? Number(u.port) : u.protocol === "https:" ? 443 : 80);
+      expect(urls.length > 0).toBe(v === "prod-kafka");
+      // Without plugins there is no such egress (443 stays open to the API server addresses, 8443 is not).
+      if (urls.length === 0) expect(blockedUnder(w.policySets, w.cfg.namespace, grafana[0]!, mirror, 8443, "TCP")).not.toEqual([]);
     });
   });
 

@@ -88,6 +88,8 @@ step(2, "preview --expect-no-changes right after: no change", [1], async () => {
   const r = await stack.preview(true);
   if (!r.ok) throw new Error(`a second preview wants changes:\n${r.error}\n${JSON.stringify(r.steps, null, 1)}`);
   expect(r.steps).toEqual([]);
+  // The first up converged: one pass.
+  recordBench("dev", "converge", 0, 1);
 });
 
 step(8, "a second Observer in another namespace is refused before it creates anything, naming the conflicting objects", [1], async () => {

@@ -72,6 +72,10 @@ test.each(STATES)("operator %s, its Fail webhooks and conversion webhook unreach
     // The bypass label never outlives the patch (the namespace is gone here; the kernels' namespaces stay).
     for (const ns of await cluster.kube.list("/api/v1/namespaces")) expect([ns.metadata.name, ns.metadata.labels?.[WEBHOOK_BYPASS_LABEL]]).toEqual([ns.metadata.name, undefined]);
   } finally {
+    // A failed case must not leave its stack for the next one (same namespace, another field manager).
+    cluster.operator.mode = "healthy";
+    cluster.webhooks.mode = "reachable";
+    if ((await cluster.kube.get(`/api/v1/namespaces/${NS}`)) !== null) await stack.destroy(true).catch(() => undefined);
     stack.dispose();
   }
 });

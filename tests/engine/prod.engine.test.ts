@@ -67,6 +67,8 @@ step(2, "preview --expect-no-changes right after", [1], async () => {
   const r = await stack.preview(true);
   if (!r.ok) throw new Error(`a second preview wants changes:\n${r.error}\n${JSON.stringify(r.steps, null, 1)}`);
   expect(r.steps).toEqual([]);
+  // The first up converged: one pass.
+  recordBench("prod", "converge", 0, 1);
 });
 
 step(3, "every receiver type configured: one up, then no change on a second preview", [1], async () => {

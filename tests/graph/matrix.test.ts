@@ -180,6 +180,13 @@ describe("profile matrix", () => {
     );
     const crdUrns = read.map((r) => r.urn);
     for (const u of crdUrns) expect(kps.dependencies).toContain(u);
+    // Every stage-2 release writes monitoring.coreos.com objects: each checks the served CRD schemas first.
+    const check = "observer-prometheus-crds-external-check";
+    for (const name of ["observer-kube-prometheus-stack", "observer-loki", "observer-tempo", "observer-opentelemetry-operator"]) {
+      const hooks = one(resources, RELEASE, name).options.hooks;
+      expect([name, hooks.beforeCreate, hooks.beforeUpdate]).toEqual([name, [check], [check]]);
+    }
+    expect(one(resources, RELEASE, "observer-opentelemetry-operator").options.hooks.beforeDelete).toEqual(["observer-otel-operator-finalizers"]);
   });
 
   test.each([

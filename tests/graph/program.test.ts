@@ -2,6 +2,9 @@
  * Whole-program graph tests: index.ts runs under mocks for both profiles and a recorder sees every
  * resource with its parent, dependencies, provider and options.
  */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { type Recorded, type RunResult, byType, indexByUrn, one, outputValue, runProgram } from "../helpers/mocks";
 import { DEV_CONFIG, PROD_CONFIG } from "../helpers/fixtures";
 
@@ -200,4 +203,21 @@ test("the dev passphrase is refused outside the dev stack", async () => {
   await expect(
     runProgram(PROD_CONFIG, load, { stack: "prod", env: { PULUMI_CONFIG_PASSPHRASE: "observer-dev-only-insecure" } }),
   ).rejects.toThrow(/refuses the dev passphrase/);
+});
+
+test("the dev passphrase is refused for the prod profile even on a stack named dev", async () => {
+  await expect(
+    runProgram(PROD_CONFIG, load, { stack: "dev", env: { PULUMI_CONFIG_PASSPHRASE: "observer-dev-only-insecure", PULUMI_CONFIG_PASSPHRASE_FILE: undefined } }),
+  ).rejects.toThrow(/Stack "dev" \(profile prod\) refuses the dev passphrase/);
+});
+
+test("the dev passphrase is refused when it comes from PULUMI_CONFIG_PASSPHRASE_FILE (as the CLI reads it: trimmed)", async () => {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "observer-pass-")), "passphrase");
+  fs.writeFileSync(file, "observer-dev-only-insecure\n");
+  await expect(
+    runProgram(PROD_CONFIG, load, { stack: "prod", env: { PULUMI_CONFIG_PASSPHRASE: undefined, PULUMI_CONFIG_PASSPHRASE_FILE: file } }),
+  ).rejects.toThrow(/refuses the dev passphrase \(from PULUMI_CONFIG_PASSPHRASE_FILE/);
+  // A real passphrase in the file is fine.
+  fs.writeFileSync(file, "a-real-secret\n");
+  await expect(runProgram(PROD_CONFIG, load, { stack: "prod", env: { PULUMI_CONFIG_PASSPHRASE: undefined, PULUMI_CONFIG_PASSPHRASE_FILE: file } })).resolves.toBeDefined();
 });

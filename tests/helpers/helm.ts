@@ -13,6 +13,7 @@ import type { ObserverConfig } from "../../components/config";
 import { RELEASES } from "../../components/endpoints";
 import { CHARTS, type ChartKey } from "../../components/versions";
 import { engineBinDir } from "../engine/lib/toolchain";
+import { RENDER_CONTEXT } from "../fixtures/facts";
 
 export const SHARED_CHARTS = path.resolve(__dirname, "../../../shared/charts");
 
@@ -40,7 +41,7 @@ const RELEASE_NAME: Record<Exclude<ChartKey, never>, string> = {
 export function renderReleases(cfg: ObserverConfig): Partial<Record<ChartKey, Manifest[]>> {
   if (!fs.existsSync(SHARED_CHARTS)) throw new Error(`${SHARED_CHARTS} is missing: the pinned chart packages live in ../shared/charts beside the clone`);
   const helm = helmBinary();
-  const values = chartValues(cfg, { grafanaAdminChecksum: "0".repeat(64) }) as Partial<Record<ChartKey, unknown>>;
+  const values = chartValues(cfg, RENDER_CONTEXT) as Partial<Record<ChartKey, unknown>>;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "observer-helm-"));
   const out: Partial<Record<ChartKey, Manifest[]>> = {};
   try {

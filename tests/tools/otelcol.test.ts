@@ -6,7 +6,10 @@
  * - the log agent's parsing, for real: file_log reading a temporary /var/log/pods-like tree, the
  *   agent's own operators and processors, a file exporter instead of Loki. Only k8s_attributes is
  *   replaced (it needs the API server): by a transform setting the opt-out attribute it would read
- *   from the pod annotation, for one pod. Then restarts: offsets resume, nothing twice, nothing lost.
+ *   from the pod annotation, for one pod. Then restarts: offsets resume, nothing twice, nothing lost;
+ * - the gateway's receivers, for real: every OTLP endpoint the program hands out (the stack outputs, each
+ *   Instrumentation language's endpoint and protocol) is answered, in that protocol, on that port, by the gateway
+ *   running its own config (on 127.0.0.1; exporters replaced by a file, k8s_attributes dropped).
  *
  * Binary: $OBSERVER_OTELCOL_BIN, else ${XDG_CACHE_HOME:-~/.cache}/observer/otelcol-0.158.0/otelcol-observer.
  * Missing binary → every test fails with the build instructions (never skips).
@@ -16,7 +19,10 @@ import { spawn, spawnSync, type ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as http2 from "http2";
 import { gatewayConfig } from "../../components/collectors/gateway";
+import { instrumentationSpec } from "../../components/collectors/instrumentation";
+import { accessInfo } from "../../components/outputs";
 import { agentConfig, POD_LOGS_DIR, AGENT_STATE_PATH } from "../../components/collectors/agent";
 import type { JsonObject } from "../../components/collectors/common";
 import { devConfig, prodConfig } from "../unit/collectors/fixtures";
@@ -239,7 +245,8 @@ async function stop(): Promise<void> {
   if (p.exitCode !== null) throw new Error(`the collector had exited (${p.exitCode}):\n${collectorLog()}`);
   const exited = new Promise<number | null>((res) => p.on("exit", (code) => res(code)));
   p.kill("SIGTERM");
-  expect(await exited).toBe(0);
+  const code = await exited;
+  if (code !== 0) throw new Error(`the collector exited with ${code} on SIGTERM:\n${collectorLog()}`);
 }
 afterAll(() => {
   if (proc && proc.exitCode === null) proc.kill("SIGKILL");
@@ -419,4 +426,134 @@ describe("log agent, run for real", () => {
     // Nothing deprecated or failing in the collector's own log.
     expect(collectorLog().split("\n").filter((l) => /\t(warn|error)\t/.test(l))).toEqual([]);
   });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// The gateway's OTLP endpoints, answered by the real collector
+// ---------------------------------------------------------------------------------------------------------------
+
+/** OTLP/HTTP (JSON): one span to /v1/traces; the status code. */
+async function otlpHttp(port: number, span: string): Promise<number> {
+  const body = {
+    resourceSpans: [
+      {
+        resource: { attributes: [{ key: "service.name", value: { stringValue: "probe" } }] },
+        scopeSpans: [{ spans: [{ traceId: "5b8efff798038103d269b633813fc60c", spanId: "eee19b7ec3c1b174", name: span, kind: 2, startTimeUnixNano: "1", endTimeUnixNano: "2" }] }],
+      },
+    ],
+  };
+  try {
+    const r = await fetch(`http://127.0.0.1:${port}/v1/traces`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    return r.status;
+  } catch {
+    return -1;
+  }
+}
+
+/** OTLP/gRPC: an empty TraceService/Export request (one zero-length message); the grpc-status, or "none". */
+async function otlpGrpc(port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const client = http2.connect(`http://127.0.0.1:${port}`);
+    let status = "none";
+    const done = () => {
+      client.close();
+      resolve(status);
+    };
+    client.on("error", done);
+    const req = client.request({
+      ":method": "POST",
+      ":path": "/opentelemetry.proto.collector.trace.v1.TraceService/Export",
+      "content-type": "application/grpc",
+      te: "trailers",
+    });
+    req.on("response", (h) => {
+      if (h["grpc-status"] !== undefined) status = String(h["grpc-status"]);
+    });
+    req.on("trailers", (t) => {
+      if (t["grpc-status"] !== undefined) status = String(t["grpc-status"]);
+    });
+    req.on("error", done);
+    req.on("close", done);
+    req.resume();
+    req.end(Buffer.from([0, 0, 0, 0, 0]));
+  });
+}
+
+describe("gateway, run for real", () => {
+  it("answers every OTLP endpoint the program hands out, in its protocol, on its port", async () => {
+    const cfg = devConfig();
+    const root = path.join(dir, "gateway-run");
+    fs.mkdirSync(root, { recursive: true });
+    outFile = path.join(root, "out.json");
+    logFile = path.join(root, "collector.log");
+    const c = clone(gatewayConfig(cfg));
+    // Listen on loopback only, on the ports the config declares.
+    const listens: Record<string, number> = {};
+    for (const [proto, p] of Object.entries<any>(c.receivers.otlp.protocols)) {
+      const port = Number(/:(\d+)$/.exec(p.endpoint)![1]);
+      listens[proto] = port;
+      p.endpoint = `127.0.0.1:${port}`;
+    }
+    // No cluster, no backends, no other listening port.
+    delete c.processors["k8s_attributes"];
+    // One file exporter per pipeline (a file exporter shared by pipelines can crash at shutdown in 0.158.0).
+    c.exporters = {};
+    for (const [signal, pl] of Object.entries<any>(c.service.pipelines)) {
+      pl.processors = pl.processors.filter((x: string) => x !== "k8s_attributes");
+      c.exporters[`file/${signal}`] = { path: signal === "traces" ? outFile : path.join(root, `${signal}.json`), format: "json", append: true };
+      pl.exporters = [`file/${signal}`];
+    }
+    delete c.extensions["health_check"];
+    c.service.extensions = [];
+    c.service.telemetry = { metrics: { level: "none" }, logs: { level: "info" } };
+    const configFile = path.join(root, "config.json");
+    fs.writeFileSync(configFile, JSON.stringify(c, null, 2));
+    start(configFile);
+    const deadline = Date.now() + 30_000;
+    while ((await otlpHttp(listens.http!, "warm-up")) !== 200) {
+      if (Date.now() > deadline || proc?.exitCode !== null) throw new Error(`the gateway did not answer on ${listens.http}:\n${collectorLog()}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+
+    // Every (URL, protocol) the program gives out: the stack outputs and each Instrumentation language.
+    const out = accessInfo(cfg);
+    const spec = instrumentationSpec(cfg) as any;
+    const envOf = (lang: string, name: string) => (spec[lang].env as { name: string; value: string }[]).find((e) => e.name === name)?.value;
+    const endpoints: [string, string, "grpc" | "http/protobuf"][] = [
+      ["output otlpGrpcEndpoint", String(out.otlpGrpcEndpoint), "grpc"],
+      ["output otlpHttpEndpoint", String(out.otlpHttpEndpoint), "http/protobuf"],
+      ["Instrumentation exporter (default, gRPC)", spec.exporter.endpoint, "grpc"],
+      ...(["python", "nodejs", "java"] as const).map((lang): [string, string, "grpc" | "http/protobuf"] => [
+        `Instrumentation ${lang}`,
+        envOf(lang, "OTEL_EXPORTER_OTLP_ENDPOINT")!,
+        envOf(lang, "OTEL_EXPORTER_OTLP_PROTOCOL") as "grpc" | "http/protobuf",
+      ]),
+    ];
+    const answers: [string, string | number][] = [];
+    for (const [what, url, protocol] of endpoints) {
+      const port = Number(new URL(url).port);
+      answers.push([what, protocol === "grpc" ? await otlpGrpc(port) : await otlpHttp(port, `probe-${what}`)]);
+    }
+    // The other protocol on each port does not answer (the check can fail).
+    const swapped: [string, string | number][] = [
+      ["http/protobuf on the gRPC port", await otlpHttp(listens.grpc!, "swapped")],
+      ["grpc on the HTTP port", await otlpGrpc(listens.http!)],
+    ];
+    // The spans sent over HTTP go through the gateway's traces pipeline (waited for, so nothing is in flight at stop).
+    const sent = endpoints.filter(([, , protocol]) => protocol !== "grpc").map(([what]) => `probe-${what}`);
+    const spanNames = (): string[] =>
+      (fs.existsSync(outFile) ? fs.readFileSync(outFile, "utf8") : "")
+        .split("\n")
+        .filter(Boolean)
+        .flatMap((l) => (JSON.parse(l).resourceSpans ?? []).flatMap((r: any) => r.scopeSpans.flatMap((ss: any) => ss.spans.map((x: any) => x.name))));
+    const until = Date.now() + 30_000;
+    while (!sent.every((n) => spanNames().includes(n)) && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
+    await stop();
+    expect(answers).toEqual(endpoints.map(([what, , protocol]) => [what, protocol === "grpc" ? "0" : 200]));
+    expect(swapped.map(([w, a]) => [w, a === 200 || a === "0"])).toEqual([
+      ["http/protobuf on the gRPC port", false],
+      ["grpc on the HTTP port", false],
+    ]);
+    expect(sent.filter((n) => !spanNames().includes(n))).toEqual([]);
+  }, 90_000);
 });

@@ -35,11 +35,12 @@ describe("defaults", () => {
       adminUser: "admin",
       ingress: { enabled: false, path: "/grafana", annotations: {} },
       https: false,
+      plugins: [],
     });
     expect(c.charts).toEqual({});
     expect(c.crds).toEqual({ prometheus: "managed" });
     expect(c.loki).toEqual({});
-    expect(c.operator).toEqual({});
+    expect(c.operator).toEqual({ webhookCertificate: { source: "self-signed" } });
     expect(c.kernels).toEqual({
       namespace: "datalayer-runtimes",
       metricsPort: 2300,
@@ -161,7 +162,12 @@ describe("named semantic cases", () => {
     ["crds mode unknown", { crds: { prometheus: "skip" } }, {}, "observer:crds.prometheus", /'managed' or 'external'/],
     ["Loki tenant with a slash", { loki: { tenant: "a/b" } }, {}, "observer:loki.tenant", /tenant ID/],
     ["Loki tenant '..'", { loki: { tenant: ".." } }, {}, "observer:loki.tenant", /cannot be/],
-    ["cert-manager issuer kind", { operator: { certManagerIssuer: { name: "ca", kind: "Certificate" } } }, {}, "observer:operator.certManagerIssuer.kind", /ClusterIssuer/],
+    ["cert-manager issuer kind", { operator: { webhookCertificate: { issuer: { name: "ca", kind: "Certificate" } } } }, {}, "observer:operator.webhookCertificate.issuer.kind", /ClusterIssuer/],
+    ["webhook certificate source", { operator: { webhookCertificate: { source: "vault" } } }, {}, "observer:operator.webhookCertificate.source", /'self-signed' or 'cert-manager'/],
+    ["an issuer with the self-signed source", { operator: { webhookCertificate: { source: "self-signed", issuer: { name: "ca" } } } }, {}, "observer:operator.webhookCertificate.issuer", /only used with source 'cert-manager'/],
+    ["a rotation label with cert-manager", { operator: { webhookCertificate: { source: "cert-manager", rotation: "2" } } }, {}, "observer:operator.webhookCertificate.rotation", /cmctl renew/],
+    ["a rotation label that is no label", { operator: { webhookCertificate: { rotation: "Now!" } } }, {}, "observer:operator.webhookCertificate.rotation", /short label/],
+    ["the moved cert-manager key", { operator: { certManagerIssuer: { name: "ca" } } }, {}, "observer:operator.certManagerIssuer", /moved: set observer:operator.webhookCertificate.issuer.name/],
     ["kernels port 0", { kernels: { metricsPort: 0 } }, {}, "observer:kernels.metricsPort", /1 to 65535/],
     ["kernels port 70000", { kernels: { metricsPort: 70000 } }, {}, "observer:kernels.metricsPort", /1 to 65535/],
     ["kernels port fractional", { kernels: { metricsPort: 2300.5 } }, {}, "observer:kernels.metricsPort", /1 to 65535/],

@@ -26,11 +26,15 @@ test("the two commands the README gives are real scripts, and CI runs the test c
   expect(readme).toContain("npm ci && npm run up");
   expect(readme).toContain("npm test");
   const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { scripts: Record<string, string>; engines: { node: string } };
-  for (const s of ["build", "test", "preview", "up", "destroy", "bench", "docs", "test:e2e"]) expect([s, typeof pkg.scripts[s]]).toEqual([s, "string"]);
+  for (const s of ["build", "test", "preview", "up", "destroy", "check", "bench", "docs", "test:e2e", "test:engine"]) expect([s, typeof pkg.scripts[s]]).toEqual([s, "string"]);
   expect(pkg.scripts.destroy).toContain("destroy");
   expect(pkg.engines.node).toBe(">=22");
   const ci = fs.readFileSync(path.join(root, ".ci", "run"), "utf8");
   expect(ci).toMatch(/^npm test$/m);
+  // The real-engine lane runs on every submission, after npm test.
+  const lane = /^npm run test:engine\b/m.exec(ci);
+  expect(lane).not.toBeNull();
+  expect(lane!.index).toBeGreaterThan(/^npm test$/m.exec(ci)!.index);
 });
 
 test("links to files in the repository resolve", () => {

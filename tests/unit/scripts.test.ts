@@ -5,6 +5,7 @@ import {
   MIN_PULUMI,
   clusterProblem,
   compareVersions,
+  loggedInBackend,
   nodeProblem,
   plan,
   pulumiEnv,
@@ -60,13 +61,44 @@ describe("stack environment and commands", () => {
       PULUMI_BACKEND_URL: "s3://b",
       PULUMI_CONFIG_PASSPHRASE: "mine",
     });
+    expect(pulumiEnv({ HOME: home, PULUMI_CONFIG_PASSPHRASE_FILE: "/run/secrets/pp" }, "/repo", "dev")).toEqual({
+      HOME: home,
+      PULUMI_BACKEND_URL: "file:///repo/.pulumi-state",
+      PULUMI_CONFIG_PASSPHRASE_FILE: "/run/secrets/pp",
+    });
   });
 
-  test("a logged-in user keeps their backend", () => {
-    const logged = fs.mkdtempSync(path.join(os.tmpdir(), "observer-home-"));
-    fs.mkdirSync(path.join(logged, ".pulumi"));
-    fs.writeFileSync(path.join(logged, ".pulumi", "credentials.json"), "{}");
-    expect(pulumiEnv({ HOME: logged }, "/repo", "dev").PULUMI_BACKEND_URL).toBeUndefined();
+  const loggedIn = (current: string | undefined): string => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), "observer-home-"));
+    fs.mkdirSync(path.join(home, ".pulumi"));
+    fs.writeFileSync(path.join(home, ".pulumi", "credentials.json"), JSON.stringify(current === undefined ? {} : { current, accessTokens: {} }));
+    return home;
+  };
+
+  test("a user logged in to a shared backend keeps it, and gets no dev passphrase (nor a forced passphrase provider)", () => {
+    for (const backend of ["https://api.pulumi.com", "s3://team-state", "gs://team-state", "azblob://state"]) {
+      const home = loggedIn(backend);
+      expect([backend, pulumiEnv({ HOME: home }, "/repo", "dev")]).toEqual([backend, { HOME: home }]);
+      expect(loggedInBackend({ HOME: home })).toBe(backend);
+    }
+    expect(pulumiEnv({ HOME: home, PULUMI_BACKEND_URL: "s3://b" }, "/repo", "dev")).toEqual({ HOME: home, PULUMI_BACKEND_URL: "s3://b" });
+    expect(plan("up", "dev", [], { local: false })).toEqual([["stack", "select", "dev", "--create"], ["up", "--stack", "dev"]]);
+  });
+
+  test("a local backend of the user's own (pulumi login --local) gets the dev passphrase; $PULUMI_HOME is honoured", () => {
+    const home = loggedIn("file://~");
+    expect(pulumiEnv({ HOME: home }, "/repo", "dev")).toEqual({ HOME: home, PULUMI_CONFIG_PASSPHRASE: "observer-dev-only-insecure" });
+    const pulumiHome = path.join(loggedIn("https://api.pulumi.com"), ".pulumi");
+    expect(pulumiEnv({ HOME: home, PULUMI_HOME: pulumiHome }, "/repo", "dev")).toEqual({ HOME: home, PULUMI_HOME: pulumiHome });
+  });
+
+  test("credentials without a current backend (logged out): the project's local backend", () => {
+    const home = loggedIn(undefined);
+    expect(pulumiEnv({ HOME: home }, "/repo", "dev")).toEqual({
+      HOME: home,
+      PULUMI_BACKEND_URL: "file:///repo/.pulumi-state",
+      PULUMI_CONFIG_PASSPHRASE: "observer-dev-only-insecure",
+    });
   });
 
   test("other stacks get nothing added (they must bring a real passphrase and backend)", () => {

@@ -41,12 +41,22 @@ export class EgressProxy {
   private readonly routes = new Map<string, Route>();
   private server: net.Server | undefined;
   private readonly sockets = new Set<net.Socket>();
+  /** Open tunnels per routed Service, so a route change can cut the ones the API server keeps alive. */
+  private readonly tunnels = new Map<string, Set<net.Socket>>();
 
   constructor(private readonly opts: EgressProxyOptions) {}
 
-  /** Routes `namespace/name:port` (or `namespace/name:*` for every port). */
+  /**
+   * Routes `namespace/name:port` (or `namespace/name:*` for every port). Refusing a Service also cuts its open
+   * tunnels: the API server keeps webhook connections alive, and a down webhook server answers nothing.
+   */
   route(service: string, route: Route): void {
+    const before = this.routes.get(service);
     this.routes.set(service, route);
+    if ("refuse" in route && !(before && "refuse" in before)) {
+      for (const s of this.tunnels.get(service) ?? []) s.destroy();
+      this.tunnels.delete(service);
+    }
   }
 
   unroute(service: string): void {
@@ -114,6 +124,17 @@ export class EgressProxy {
     const upstream = net.connect({ host: "127.0.0.1", port: route.forwardTo });
     this.sockets.add(upstream);
     upstream.on("close", () => this.sockets.delete(upstream));
+    const key = this.routes.has(named) ? named : `${svc.namespace}/${svc.name}:*`;
+    const open = this.tunnels.get(key) ?? new Set<net.Socket>();
+    this.tunnels.set(key, open);
+    open.add(client);
+    open.add(upstream);
+    const forget = () => {
+      open.delete(client);
+      open.delete(upstream);
+    };
+    client.on("close", forget);
+    upstream.on("close", forget);
     upstream.once("connect", () => {
       this.records.push({ target, service: named, outcome: "forwarded" });
       client.write("HTTP/1.1 200 Connection established\r\n\r\n");

@@ -16,7 +16,7 @@ const PROD = { profile: "prod", clusterName: "prod-eu-1", kubeContext: "prod-ctx
 export const RAW = {
   dev: {},
   devTenantMirror: { loki: { tenant: "datalayer" }, images: { mirror: "registry.example.com/mirror" } },
-  devCertManager: { operator: { certManagerIssuer: { name: "internal-ca" } }, storageClassName: "standard" },
+  devCertManager: { operator: { webhookCertificate: { issuer: { name: "internal-ca" } } }, storageClassName: "standard" },
   prod: PROD,
   prodAmbient: { ...PROD, objectStorage: { ...PROD_STORAGE, accessKeyId: undefined, secretAccessKey: undefined } },
   prodKafka: { ...PROD, tempo: { kafka: { address: "kafka-0.kafka:9092,kafka-1.kafka:9092" } } },
@@ -26,7 +26,7 @@ export const RAW = {
     tempo: { kafka: { address: "kafka.kafka:9092", topic: "traces" } },
     images: { mirror: "registry.example.com/mirror" },
     charts: { mirror: "oci://registry.example.com/charts" },
-    operator: { certManagerIssuer: { name: "internal-ca", kind: "Issuer" } },
+    operator: { webhookCertificate: { source: "cert-manager", issuer: { name: "internal-ca", kind: "Issuer" } } },
     storageClassName: "fast-ssd",
     prometheus: { replicas: 3, remoteWrite: { url: "https://mimir.example.com/api/v1/push", username: "u", password: "p" } },
   },
@@ -41,4 +41,4 @@ export function cfg(name: Scenario): ObserverConfig {
 
 export const SCENARIOS = Object.keys(RAW) as Scenario[];
 
-export const CTX = { grafanaAdminChecksum: "0123abcd" };
+export const CTX = { grafanaAdminChecksum: "0123abcd", now: new Date("2026-03-15T12:00:00Z") };

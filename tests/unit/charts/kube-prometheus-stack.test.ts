@@ -129,6 +129,7 @@ describe("kubePrometheusStack", () => {
     const v = withoutSecurity("kubePrometheusStack", kubePrometheusStack(c, CTX)) as V;
     const mine = {
       fullnameOverride: "observer-grafana",
+      image: { registry: "docker.io", repository: "grafana/grafana", tag: "13.2.0" },
       admin: { existingSecret: GRAFANA_ADMIN_SECRET, userKey: "admin-user", passwordKey: "admin-password" },
       podAnnotations: { "checksum/admin-secret": "0123abcd" },
       resources: { requests: { cpu: "50m", memory: "160Mi" }, limits: { memory: "384Mi" } },
@@ -144,8 +145,14 @@ describe("kubePrometheusStack", () => {
     };
     expect(v.grafana).toEqual(deepMerge(mine, grafanaValues(c)));
     expect(GRAFANA_ADMIN_SECRET).toBe("observer-grafana-admin");
+    const prod = (kubePrometheusStack(cfg("prod"), CTX) as V).grafana;
     // Kept on destroy like the StatefulSets' claims (proved on a live API server by tests/engine/prod.engine.test.ts).
-    expect((kubePrometheusStack(cfg("prod"), CTX) as V).grafana.persistence).toEqual({ enabled: true, size: "5Gi", annotations: { "helm.sh/resource-policy": "keep" } });
+    expect(prod.persistence).toEqual({ enabled: true, size: "5Gi", annotations: { "helm.sh/resource-policy": "keep" } });
+    expect(prod.deploymentStrategy).toEqual({ type: "Recreate" });
+    expect(prod.extraInitContainers.map((c: { name: string }) => c.name)).toEqual(["observer-admin-password"]);
+    expect(prod.image).toEqual({ registry: "docker.io", repository: "grafana/grafana", tag: "13.2.0" });
+    expect((kubePrometheusStack(cfg("prodFull"), CTX) as V).grafana.image.registry).toBe("registry.example.com/mirror");
+    expect([v.grafana.deploymentStrategy, v.grafana.extraInitContainers]).toEqual([undefined, undefined]);
   });
 
   it("Alertmanager and default rules: the alerting area's blocks merged over ours", () => {
@@ -202,9 +209,8 @@ describe("kubePrometheusStack", () => {
     });
   });
 
-  it("OTLP promotion excludes `instance` (set from service.instance.id by the receiver)", () => {
-    const v = kubePrometheusStack(cfg("dev"), CTX) as V;
-    expect(v.prometheus.prometheusSpec.otlp.promoteResourceAttributes.includes("instance")).toBe(false);
+  // What pushed metrics really get from these settings is checked with a real Prometheus: tests/tools/prometheus-otlp.test.ts.
+  it("the default scrape class writes the cluster first", () => {
     expect(contractRelabelings({ clusterName: "c1" })[0]).toEqual({ action: "replace", targetLabel: "cluster", replacement: "c1" });
   });
 });

@@ -24,7 +24,7 @@ describe("prometheusOperatorCrds", () => {
 
 describe("opentelemetryOperator", () => {
   it("dev, self-generated certificate: exactly", () => {
-    expect(withoutSecurity("opentelemetryOperator", opentelemetryOperator(cfg("dev")))).toEqual({
+    expect(withoutSecurity("opentelemetryOperator", opentelemetryOperator(cfg("dev"), CTX))).toEqual({
       fullnameOverride: "observer-otel-operator",
       replicaCount: 1,
       pdb: { create: false, minAvailable: 1 },
@@ -39,27 +39,45 @@ describe("opentelemetryOperator", () => {
       testFramework: { image: { repository: "busybox" } },
       admissionWebhooks: {
         certManager: { enabled: false },
-        autoGenerateCert: { enabled: true, recreate: false },
+        autoGenerateCert: { enabled: true, recreate: false, certPeriodDays: 1826 },
+        secretName: "observer-otel-operator-webhook-cert-2026",
+        secretAnnotations: { "helm.sh/hook": null, "helm.sh/hook-delete-policy": null },
         namespaceSelector: { matchExpressions: [{ key: "observer.datalayer.io/bypass-opentelemetry-webhooks", operator: "DoesNotExist" }] },
       },
     });
   });
 
-  it("cert-manager issuer: cert-manager on, self-generated off", () => {
-    expect(opentelemetryOperator(cfg("devCertManager")).admissionWebhooks).toEqual({
+  it("self-signed certificate: the Secret is named after the UTC year, so the first deployment of a year renews it", () => {
+    const secretAt = (iso: string) => (opentelemetryOperator(cfg("dev"), { now: new Date(iso) }).admissionWebhooks as { secretName: string }).secretName;
+    expect(secretAt("2026-01-01T00:00:00Z")).toBe("observer-otel-operator-webhook-cert-2026");
+    expect(secretAt("2026-12-31T23:59:59Z")).toBe("observer-otel-operator-webhook-cert-2026");
+    expect(secretAt("2027-01-01T00:00:00Z")).toBe("observer-otel-operator-webhook-cert-2027");
+    // A rotation label renames it now (a new certificate at the next deployment).
+    const rotated = { ...cfg("dev"), operator: { webhookCertificate: { source: "self-signed" as const, rotation: "2" } } };
+    expect((opentelemetryOperator(rotated, CTX).admissionWebhooks as { secretName: string }).secretName).toBe("observer-otel-operator-webhook-cert-2026-2");
+  });
+
+  it("cert-manager: cert-manager on, self-generated off", () => {
+    expect(opentelemetryOperator(cfg("devCertManager"), CTX).admissionWebhooks).toEqual({
       certManager: { enabled: true, issuerRef: { name: "internal-ca", kind: "ClusterIssuer" } },
-      autoGenerateCert: { enabled: false, recreate: false },
+      autoGenerateCert: { enabled: false },
       namespaceSelector: { matchExpressions: [{ key: "observer.datalayer.io/bypass-opentelemetry-webhooks", operator: "DoesNotExist" }] },
     });
-    expect(opentelemetryOperator(cfg("prodFull")).admissionWebhooks).toEqual({
+    expect(opentelemetryOperator(cfg("prodFull"), CTX).admissionWebhooks).toEqual({
       certManager: { enabled: true, issuerRef: { name: "internal-ca", kind: "Issuer" } },
-      autoGenerateCert: { enabled: false, recreate: false },
+      autoGenerateCert: { enabled: false },
+      namespaceSelector: { matchExpressions: [{ key: "observer.datalayer.io/bypass-opentelemetry-webhooks", operator: "DoesNotExist" }] },
+    });
+    // cert-manager without an issuer: the chart's own self-signed Issuer.
+    expect(opentelemetryOperator({ ...cfg("dev"), operator: { webhookCertificate: { source: "cert-manager" } } }, CTX).admissionWebhooks).toEqual({
+      certManager: { enabled: true },
+      autoGenerateCert: { enabled: false },
       namespaceSelector: { matchExpressions: [{ key: "observer.datalayer.io/bypass-opentelemetry-webhooks", operator: "DoesNotExist" }] },
     });
   });
 
   it("prod: 2 replicas with a PDB, CRDs kept; mirror rewrites every image", () => {
-    const v = withoutSecurity("opentelemetryOperator", opentelemetryOperator(cfg("prodFull"))) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const v = withoutSecurity("opentelemetryOperator", opentelemetryOperator(cfg("prodFull"), CTX)) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(v.replicaCount).toBe(2);
     expect(v.pdb).toEqual({ create: true, minAvailable: 1 });
     expect(v.crds).toEqual({ create: true, annotations: { "helm.sh/resource-policy": "keep" } });

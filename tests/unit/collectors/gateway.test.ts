@@ -125,7 +125,13 @@ describe("gateway (prod)", () => {
   it("is a StatefulSet with a queue volume per replica, autoscaler and PDB", () => {
     expect(spec.mode).toBe("statefulset");
     expect(spec.replicas).toBe(2);
-    expect(spec.autoscaler).toEqual({ minReplicas: 2, maxReplicas: 6, targetCPUUtilization: 70, targetMemoryUtilization: 70 });
+    expect(spec.autoscaler).toEqual({
+      minReplicas: 2,
+      maxReplicas: 6,
+      targetCPUUtilization: 70,
+      targetMemoryUtilization: 70,
+      behavior: { scaleDown: { selectPolicy: "Disabled" } },
+    });
     expect(spec.podDisruptionBudget).toEqual({ maxUnavailable: 1 });
     expect(spec.volumeClaimTemplates).toEqual([
       { metadata: { name: "queue" }, spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "4Gi" } } } },
@@ -133,6 +139,25 @@ describe("gateway (prod)", () => {
     expect(spec.volumeMounts).toEqual([{ name: "queue", mountPath: "/var/lib/otelcol/queue" }]);
     expect(spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: "Delete", whenScaled: "Retain" });
     expect(spec.podSecurityContext).toEqual({ runAsNonRoot: true, fsGroup: 10001, seccompProfile: { type: "RuntimeDefault" } });
+  });
+
+  it("no scale-down strands a persistent queue: the autoscaler never removes a replica whose volume holds one", () => {
+    // A StatefulSet scale-down removes the highest ordinals; their volumes stay (whenScaled: Retain) but nothing reads
+    // them until those ordinals return, and the collector keeps a file-backed queue on disk at shutdown instead of
+    // draining it. So when a volumeClaimTemplate holds the directory of a file_storage extension that a sending queue
+    // uses, the HorizontalPodAutoscaler (which the operator builds from spec.autoscaler, behavior included) must not
+    // scale down.
+    const queueDirs = Object.entries<any>(spec.config.extensions) // eslint-disable-line @typescript-eslint/no-explicit-any
+      .filter(([id]) => id.startsWith("file_storage"))
+      .filter(([id]) => Object.values<any>(spec.config.exporters).some((e) => e.sending_queue?.storage === id)) // eslint-disable-line @typescript-eslint/no-explicit-any
+      .map(([, ext]) => ext.directory as string);
+    const claimed = (spec.volumeMounts as { name: string; mountPath: string }[]).filter((m) =>
+      (spec.volumeClaimTemplates as { metadata: { name: string } }[]).some((t) => t.metadata.name === m.name),
+    );
+    const persistentQueue = queueDirs.some((d) => claimed.some((m) => d === m.mountPath || d.startsWith(`${m.mountPath}/`)));
+    expect(persistentQueue).toBe(true);
+    expect(spec.mode).toBe("statefulset");
+    expect(spec.autoscaler?.behavior?.scaleDown?.selectPolicy).toBe("Disabled");
   });
 
   it("every exporter uses the file-backed persistent queue", () => {

@@ -42,11 +42,16 @@ describe("tempoMetricsGeneratorValues", () => {
           enabled: true,
           remoteWriteUrl: "http://observer-prometheus.obs.svc.cluster.local:9090/api/v1/write",
           processor: {
-            service_graphs: { dimensions: ["service.namespace", "namespace"], enable_client_server_prefix: true },
+            service_graphs: {
+              dimensions: ["service.namespace", "namespace"],
+              enable_client_server_prefix: true,
+              histogram_buckets: [0.1, 0.2, 0.4, 0.8, 1.6, 3.2, 6.4, 12.8],
+            },
             span_metrics: {
               intrinsic_dimensions: { service: true, span_name: true, span_kind: true, status_code: true },
               dimension_mappings: [{ name: "service_name", source_labels: ["service.name"], join: "" }],
               dimensions: ["service.namespace", "app", "namespace"],
+              histogram_buckets: [0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128, 0.256, 0.512, 1.024, 2.048, 4.096, 8.192, 16.384],
               enable_target_info: false,
             },
           },

@@ -79,6 +79,7 @@ describe("grafanaValues, ingress on over https", () => {
         feedback_links_enabled: false,
       },
       news: { news_feed_enabled: false },
+      plugins: { preinstall_disabled: true, public_key_retrieval_disabled: true },
       metrics: { enabled: true },
     });
   });

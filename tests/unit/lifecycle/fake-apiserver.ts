@@ -151,6 +151,11 @@ export class FakeApiServer {
       }
       return [200, { kind: "CustomResourceDefinitionList", apiVersion: "apiextensions.k8s.io/v1", items: this.crds }];
     }
+    m = /^\/apis\/apiextensions\.k8s\.io\/v1\/customresourcedefinitions\/([^/]+)$/.exec(p);
+    if (m && req.method === "GET") {
+      const crd = this.crds.find((c) => c.metadata?.name === m![1]);
+      return crd ? [200, structuredClone(crd)] : [404, status(404, "NotFound", `customresourcedefinitions.apiextensions.k8s.io "${m[1]}" not found`)];
+    }
     m = /^\/api\/v1\/namespaces\/([^/]+)$/.exec(p);
     if (m && req.method === "PATCH") {
       const ns = this.namespaces.get(m[1]!);

@@ -99,7 +99,7 @@ describe("cleanUpBeforeDelete (beforeDelete of each OpenTelemetry CR)", () => {
     const result = await cleanUpBeforeDelete(api, collectorTarget(), opts());
 
     expect(result).toEqual({ action: "stripped", finalizers: [COLLECTOR_FINALIZER], bypassedWebhook: false });
-    expect(calls()).toEqual([`GET ${collectorPath}`, `GET ${deploymentPath}`, `PATCH ${collectorPath}`]);
+    expect(calls()).toEqual([`GET ${collectorPath}`, `GET ${deploymentPath}`, `PATCH ${collectorPath}`, `DELETE ${collectorPath}`]);
     const patch = server.requests[2]!;
     expect(patch.contentType).toBe(JSON_PATCH);
     expect(patch.body).toEqual([
@@ -107,7 +107,9 @@ describe("cleanUpBeforeDelete (beforeDelete of each OpenTelemetry CR)", () => {
       { op: "test", path: "/metadata/finalizers", value: [COLLECTOR_FINALIZER, OTHER] },
       { op: "replace", path: "/metadata/finalizers", value: [OTHER] },
     ]);
-    expect(stored()!.metadata!.finalizers).toEqual([OTHER]);
+    // Then deleted by the hook in the background (uid precondition): someone else's finalizer keeps it terminating.
+    expect(server.requests[3]!.body).toEqual({ kind: "DeleteOptions", apiVersion: "v1", propagationPolicy: "Background", preconditions: { uid: "u-1" } });
+    expect(stored()!.metadata).toMatchObject({ finalizers: [OTHER], deletionTimestamp: expect.any(String) });
     expect(logs).toEqual([
       `Removed finalizers [${COLLECTOR_FINALIZER}] from OpenTelemetryCollector ${NS}/datalayer-collector: the OpenTelemetry Operator (Deployment ${NS}/observer-otel-operator) is not installed, so nothing would remove them.`,
     ]);
@@ -116,14 +118,15 @@ describe("cleanUpBeforeDelete (beforeDelete of each OpenTelemetry CR)", () => {
   test.each([
     [0, 0, "is scaled to zero"],
     [1, 0, "has no ready replica"],
-  ])("operator with %i replicas, %i ready: stripped at once (no delete, no wait), the log says it %s", async (replicas, ready, words) => {
+  ])("operator with %i replicas, %i ready: stripped at once (no wait), then deleted; the log says it %s", async (replicas, ready, words) => {
     operatorDeployment(replicas, ready);
     server.addObject(G, "opentelemetrycollectors", cr("OpenTelemetryCollector", NS, "datalayer-collector", OURS, [COLLECTOR_FINALIZER]));
 
     const result = await cleanUpBeforeDelete(api, collectorTarget(), opts());
 
     expect(result).toMatchObject({ action: "stripped", finalizers: [COLLECTOR_FINALIZER] });
-    expect(calls()).toEqual([`GET ${collectorPath}`, `GET ${deploymentPath}`, `PATCH ${collectorPath}`]);
+    expect(calls()).toEqual([`GET ${collectorPath}`, `GET ${deploymentPath}`, `PATCH ${collectorPath}`, `DELETE ${collectorPath}`]);
+    expect(stored()).toBeUndefined();
     expect(clock).toBe(0);
     expect(logs[0]).toContain(`(Deployment ${NS}/observer-otel-operator) ${words}`);
   });
@@ -153,9 +156,9 @@ describe("cleanUpBeforeDelete (beforeDelete of each OpenTelemetry CR)", () => {
     const c = calls();
     expect(c.slice(0, 3)).toEqual([`GET ${collectorPath}`, `GET ${deploymentPath}`, `DELETE ${collectorPath}`]);
     expect(c.filter((x) => x === `GET ${collectorPath}`)).toHaveLength(1 + 40);
-    expect(c[c.length - 1]).toBe(`PATCH ${collectorPath}`);
+    expect(c.slice(-2)).toEqual([`PATCH ${collectorPath}`, `DELETE ${collectorPath}`]);
     // The patch carries the object as it is now: being deleted, finalizers as read after the grace.
-    expect((server.requests[c.length - 1]!.body as unknown[])[1]).toEqual({ op: "test", path: "/metadata/finalizers", value: [COLLECTOR_FINALIZER, OTHER] });
+    expect((server.requests[c.length - 2]!.body as unknown[])[1]).toEqual({ op: "test", path: "/metadata/finalizers", value: [COLLECTOR_FINALIZER, OTHER] });
     expect(stored()!.metadata!.finalizers).toEqual([OTHER]);
     expect(logs[0]).toContain("is ready but did not remove its finalizer");
   });
@@ -170,7 +173,7 @@ describe("cleanUpBeforeDelete (beforeDelete of each OpenTelemetry CR)", () => {
   test.each([
     ["not installed", () => undefined],
     ["ready but wedged", () => operatorDeployment(1, 1)],
-  ])("operator %s and its Fail webhook unreachable: the namespace is excluded from the webhook for one patch, then the label is removed", async (_state, setUp) => {
+  ])("operator %s and its Fail webhook unreachable: the namespace is excluded from the webhook for the patch and the delete, then the label is removed", async (_state, setUp) => {
     setUp();
     server.webhookUnreachableUnlessLabel = WEBHOOK_BYPASS_LABEL;
     server.addObject(G, "opentelemetrycollectors", cr("OpenTelemetryCollector", NS, "datalayer-collector", OURS, [COLLECTOR_FINALIZER]));
@@ -179,11 +182,18 @@ describe("cleanUpBeforeDelete (beforeDelete of each OpenTelemetry CR)", () => {
 
     expect(result).toEqual({ action: "stripped", finalizers: [COLLECTOR_FINALIZER], bypassedWebhook: true });
     const c = calls();
-    expect(c.slice(-4)).toEqual([`PATCH ${collectorPath}`, `PATCH /api/v1/namespaces/${NS}`, `PATCH ${collectorPath}`, `PATCH /api/v1/namespaces/${NS}`]);
-    expect(server.requests.at(-3)!.body).toEqual({ metadata: { labels: { [WEBHOOK_BYPASS_LABEL]: "true" } } });
+    expect(c.slice(-5)).toEqual([
+      `PATCH ${collectorPath}`,
+      `PATCH /api/v1/namespaces/${NS}`,
+      `PATCH ${collectorPath}`,
+      `DELETE ${collectorPath}`,
+      `PATCH /api/v1/namespaces/${NS}`,
+    ]);
+    expect(server.requests.at(-4)!.body).toEqual({ metadata: { labels: { [WEBHOOK_BYPASS_LABEL]: "true" } } });
+    expect(stored()).toBeUndefined();
     expect(server.requests.at(-1)!.body).toEqual({ metadata: { labels: { [WEBHOOK_BYPASS_LABEL]: null } } });
     expect(server.namespaceLabelHistory).toEqual([{ [WEBHOOK_BYPASS_LABEL]: "true" }, {}]);
-    expect(logs[0]).toContain(`namespace ${NS} was excluded from it for the patch`);
+    expect(logs[0]).toContain(`namespace ${NS} was excluded from it for the patch and the delete`);
   });
 
   test("the bypass label is removed even when the second patch fails", async () => {
@@ -194,10 +204,12 @@ describe("cleanUpBeforeDelete (beforeDelete of each OpenTelemetry CR)", () => {
     expect(server.namespaceLabelHistory).toEqual([{ [WEBHOOK_BYPASS_LABEL]: "true" }, {}]);
   });
 
-  test("Observer's setting (createRbacPermissions: false, no operator finalizer) or only others' finalizers: one read, nothing else", async () => {
-    server.addObject(G, "opentelemetrycollectors", cr("OpenTelemetryCollector", NS, "datalayer-collector", OURS, [OTHER]));
-    expect(await cleanUpBeforeDelete(api, collectorTarget(), opts())).toEqual({ action: "no-operator-finalizer" });
-    expect(calls()).toEqual([`GET ${collectorPath}`]);
+  test("Observer's setting (createRbacPermissions: false, no operator finalizer) or only others' finalizers: deleted at once in the background, nothing patched or logged", async () => {
+    server.addObject(G, "opentelemetrycollectors", cr("OpenTelemetryCollector", NS, "datalayer-collector", OURS, [OTHER], "u-3"));
+    server.webhookUnreachableUnlessLabel = WEBHOOK_BYPASS_LABEL; // a delete needs no webhook
+    expect(await cleanUpBeforeDelete(api, collectorTarget(), opts())).toEqual({ action: "deleted" });
+    expect(calls()).toEqual([`GET ${collectorPath}`, `DELETE ${collectorPath}`]);
+    expect(server.requests[1]!.body).toMatchObject({ propagationPolicy: "Background", preconditions: { uid: "u-3" } });
     expect(logs).toEqual([]);
   });
 
@@ -245,15 +257,16 @@ describe("cleanUpBeforeDelete (beforeDelete of each OpenTelemetry CR)", () => {
     expect(await cleanUpBeforeDelete(api2, collectorTarget(), opts())).toMatchObject({ action: "stripped", finalizers: [COLLECTOR_FINALIZER] });
     expect(stored()!.metadata!.finalizers).toEqual([OTHER]);
     expect(calls().filter((c) => c.startsWith("PATCH"))).toHaveLength(2);
+    expect(calls().at(-1)).toBe(`DELETE ${collectorPath}`);
   });
 
-  test("idempotent: a second run finds no operator finalizer and patches nothing", async () => {
+  test("idempotent: a second run finds no operator finalizer, patches nothing and logs nothing", async () => {
     server.addObject(G, "opentelemetrycollectors", cr("OpenTelemetryCollector", NS, "datalayer-collector", OURS, [COLLECTOR_FINALIZER, OTHER]));
     await cleanUpBeforeDelete(api, collectorTarget(), opts());
     server.requests.length = 0;
     logs.length = 0;
-    expect(await cleanUpBeforeDelete(api, collectorTarget(), opts())).toEqual({ action: "no-operator-finalizer" });
-    expect(calls()).toEqual([`GET ${collectorPath}`]);
+    expect(await cleanUpBeforeDelete(api, collectorTarget(), opts())).toEqual({ action: "deleted" });
+    expect(calls()).toEqual([`GET ${collectorPath}`, `DELETE ${collectorPath}`]);
     expect(logs).toEqual([]);
   });
 

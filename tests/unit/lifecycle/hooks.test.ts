@@ -8,7 +8,9 @@ import {
   beforeDeleteOperatorCallback,
   crdPreflightCallback,
   createCrdPreflightHook,
+  createExternalCrdCheckHook,
   createFinalizerHooks,
+  externalCrdCheckCallback,
   HOOK_NAMES,
 } from "../../../components/lifecycle/hooks";
 import { COLLECTOR_FINALIZER } from "../../../components/lifecycle/finalizers";
@@ -88,6 +90,20 @@ describe("hook callbacks", () => {
   });
 });
 
+describe("external CRD check callback", () => {
+  test("reads the CRDs once per deployment, however many releases run it, and throws the schema message", async () => {
+    server.crds = [];
+    const before = server.requests.length;
+    const cb = externalCrdCheckCallback(options());
+    await expect(cb(hookArgs({}))).rejects.toThrow(/prometheuses\.monitoring\.coreos\.com is not installed/);
+    await expect(cb(hookArgs({}))).rejects.toThrow(/prometheus-operator >= 0\.80\.0/);
+    expect(server.requests.slice(before).map((r) => r.url)).toEqual([
+      "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/prometheuses.monitoring.coreos.com",
+      "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/podmonitors.monitoring.coreos.com",
+    ]);
+  });
+});
+
 describe("hook factories under mocks", () => {
   beforeAll(async () => {
     await pulumi.runtime.setMocks(
@@ -110,10 +126,18 @@ describe("hook factories under mocks", () => {
       crFinalizers: "observer-otel-cr-finalizers",
       operatorFinalizers: "observer-otel-operator-finalizers",
       crdPreflight: "observer-prometheus-crds-preflight",
+      externalCrdCheck: "observer-prometheus-crds-external-check",
       installPreflight: "observer-install-conflicts-preflight",
     });
     expect(hooks.beforeDeleteCR.opts).toEqual({ ignoreErrors: true });
     expect(hooks.beforeDeleteOperator.opts).toEqual({ ignoreErrors: true });
+    expect(factoryCalls).toBe(0);
+  });
+
+  test("createExternalCrdCheckHook: runs on preview too, no client built at construction", () => {
+    const hook = createExternalCrdCheckHook(options());
+    expect(hook.name).toBe("observer-prometheus-crds-external-check");
+    expect(hook.opts).toEqual({ onDryRun: true });
     expect(factoryCalls).toBe(0);
   });
 
