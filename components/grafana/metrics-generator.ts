@@ -19,8 +19,8 @@
  *   own `externalLabels`, which are not stored locally).
  * Exemplars carry the trace id as `trace_id` (the Prometheus datasource links that label to Tempo).
  */
-import type { ObserverConfig } from "../config";
-import { endpoints } from "../endpoints";
+import { endpoints, type EndpointConfig } from "../endpoints";
+import type { BaseConfig } from "../forms";
 
 /** Metric names the generator writes (Tempo 2.10.8 modules/generator/processor/{spanmetrics,servicegraphs}). */
 export const SPAN_METRICS = {
@@ -102,7 +102,7 @@ export const SERVICE_GRAPH_LABELS = [
 ] as const;
 
 /** Values for the tempo chart: `tempo.metricsGenerator` and `tempo.overrides`. */
-export function tempoMetricsGeneratorValues(cfg: ObserverConfig): Record<string, unknown> {
+export function tempoMetricsGeneratorValues(cfg: EndpointConfig & Pick<BaseConfig, "clusterName">): Record<string, unknown> {
   // Every Prometheus replica: HA replicas do not share data, so each must receive the generated series.
   const remoteWriteUrls = endpoints(cfg).prometheusRemoteWriteUrls;
   return {
