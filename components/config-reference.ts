@@ -5,14 +5,30 @@
  * `npm run docs` rewrites the README section.
  */
 import type { z } from "zod";
+import { CHART_SPECS } from "./charts";
 import { configSchema } from "./config";
 import { unwrapSchema } from "./forms";
+import { CHARTS, type ChartKey } from "./versions";
 
 export interface KeyDoc {
   /** What the key does and the form it takes. */
   readonly description: string;
   /** Default, in words (`—` when none). */
   readonly default: string;
+}
+
+/** `charts.<key>.version` and `.repo` of every chart, from its pin and its spec (components/charts/). */
+function chartKeyDocs(): Record<string, KeyDoc> {
+  return Object.fromEntries(
+    (Object.keys(CHARTS) as ChartKey[]).flatMap((key) => {
+      const pin = CHARTS[key];
+      const when = CHART_SPECS[key].installedWhen;
+      return [
+        [`charts.${key}.version`, { description: `Version of the \`${pin.chart}\` chart (exact \`x.y.z\`)${when ? `; installed ${when}` : ""}.`, default: `\`${pin.version}\`` }],
+        [`charts.${key}.repo`, { description: `Repository of the \`${pin.chart}\` chart (https Helm repo or \`oci://\` path).`, default: new URL(pin.repo).hostname.split(".")[0]! }],
+      ];
+    }),
+  );
 }
 
 /**
@@ -34,18 +50,7 @@ export const KEY_DOCS: Readonly<Record<string, KeyDoc>> = {
   "grafana.plugins[].id": { description: "Plugin id (`grafana-clock-panel`).", default: "—" },
   "grafana.plugins[].version": { description: "Plugin version (`x.y.z`).", default: "—" },
   "grafana.plugins[].url": { description: "http(s) URL of the plugin's zip on your mirror (Grafana's `…/versions/<v>/download` archive).", default: "—" },
-  "charts.prometheusOperatorCrds.version": { description: "Chart version override (exact `x.y.z`).", default: "`31.0.1`" },
-  "charts.prometheusOperatorCrds.repo": { description: "Chart repository override (https Helm repo or `oci://` path).", default: "prometheus-community" },
-  "charts.kubePrometheusStack.version": { description: "Chart version override.", default: "`88.5.3`" },
-  "charts.kubePrometheusStack.repo": { description: "Chart repository override.", default: "prometheus-community" },
-  "charts.loki.version": { description: "Chart version override.", default: "`18.11.0`" },
-  "charts.loki.repo": { description: "Chart repository override.", default: "grafana-community" },
-  "charts.tempo.version": { description: "Chart version override (single-binary Tempo).", default: "`2.2.4`" },
-  "charts.tempo.repo": { description: "Chart repository override.", default: "grafana-community" },
-  "charts.tempoDistributed.version": { description: "Chart version override (prod with `tempo.kafka`).", default: "`3.3.0`" },
-  "charts.tempoDistributed.repo": { description: "Chart repository override.", default: "grafana-community" },
-  "charts.opentelemetryOperator.version": { description: "Chart version override.", default: "`0.122.0`" },
-  "charts.opentelemetryOperator.repo": { description: "Chart repository override.", default: "open-telemetry" },
+  ...chartKeyDocs(),
   "charts.mirror": { description: "One repository (https or `oci://`) that mirrors every chart (air-gapped installs); a per-chart `repo` still wins.", default: "—" },
   "crds.prometheus": { description: "`managed` (installed by the `prometheus-operator-crds` release) or `external` (installed by someone else; they must serve the fields Observer sets: prometheus-operator >= 0.80.0, checked before each release is created or updated).", default: "`managed`" },
   "loki.tenant": { description: "Loki tenant: Loki becomes multi-tenant and every writer and reader sends it as `X-Scope-OrgID`.", default: "single-tenant" },

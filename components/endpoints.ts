@@ -19,6 +19,8 @@
  *   :8443 (metrics), `observer-otel-operator-webhook` :443.
  */
 
+import type { ChartKey } from "./versions";
+
 /** Helm release names (and the `fullnameOverride` each chart gets). */
 export const RELEASES = {
   prometheusOperatorCrds: { name: "prometheus-operator-crds" },
@@ -34,7 +36,7 @@ export const RELEASES = {
    */
   tempoDistributed: { name: "tempo-distributed", fullname: "observer-tempo-distributed" },
   opentelemetryOperator: { name: "opentelemetry-operator", fullname: "observer-otel-operator" },
-} as const;
+} as const satisfies Record<ChartKey, { name: string; fullname?: string }> & Record<string, { name?: string; fullname?: string }>;
 
 /** Names of the OpenTelemetry CRs (the operator appends `-collector` to the Service names). */
 export const COLLECTORS = {

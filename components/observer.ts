@@ -16,17 +16,19 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { ObserverConfig } from "./config";
-import { RELEASES, endpoints, type Endpoints } from "./endpoints";
+import { RELEASES } from "./endpoints";
 import { commonLabels } from "./labels";
 import { kernelsPodMonitor } from "./monitors";
 import { releaseArgs } from "./release";
+import type { ChartKey } from "./versions";
 import { NetworkPolicies } from "./security/network-policies-component";
 import { objectStorageEgress } from "./security/network-policies";
 import { namespacePodSecurityLabels } from "./security/pod-security";
 import { Dashboards } from "./grafana";
 import { Collectors } from "./collectors";
 import { Alerting } from "./alerting";
-import { chartValues } from "./charts";
+import { CHART_SPECS, chartValues } from "./charts";
+import type { ChartSecret } from "./charts/spec";
 import { RULE_SELECTOR_LABELS } from "./charts/kube-prometheus-stack";
 import {
   GRAFANA_ADMIN_KEYS,
@@ -86,26 +88,16 @@ export interface ObserverArgs {
 export class Observer extends pulumi.ComponentResource {
   /** The namespace everything lives in. */
   public readonly namespace: pulumi.Output<string>;
-  /** In-cluster addresses of every service. */
-  public readonly endpoints: Endpoints;
   /** Grafana's admin user name. */
   public readonly grafanaAdminUser: pulumi.Output<string>;
   /** Grafana's admin password (secret). */
   public readonly grafanaAdminPassword: pulumi.Output<string>;
-  /** Stage-2 releases, by chart. */
-  public readonly releases: {
-    readonly kubePrometheusStack: k8s.helm.v3.Release;
-    readonly loki: k8s.helm.v3.Release;
-    readonly tempo: k8s.helm.v3.Release;
-    readonly opentelemetryOperator: k8s.helm.v3.Release;
-  };
 
   constructor(name: string, args: ObserverArgs, opts?: pulumi.ComponentResourceOptions) {
     super("observer:index:Observer", name, {}, opts);
     const cfg = args.config;
     const prod = cfg.profile === "prod";
     const labels = commonLabels(args.stack ?? "observer.dev");
-    this.endpoints = endpoints(cfg);
 
     // The namespace: kept in prod (it holds the PVCs of Prometheus, Loki, Tempo, Alertmanager);
     // in dev everything depends on it, so it is deleted last. Its Pod Security labels admit node exporter and the
@@ -169,29 +161,31 @@ export class Observer extends pulumi.ComponentResource {
     // Every release's values (pure builders, components/charts/).
     // `now`: the operator's self-signed webhook certificate is renewed by the first deployment of each year.
     const values = chartValues(cfg, { grafanaAdminChecksum: adminChecksum, now: args.now ?? new Date() });
+    // The Secrets a release waits for (ChartSpec.secrets). The receivers Secret is Alerting's, created after stage 1
+    // (its rules need the CRDs), so only stage 2 can wait for it.
+    const secrets: Record<ChartSecret, pulumi.Resource[]> = {
+      grafanaAdmin: [adminSecret],
+      alertingReceivers: [],
+      remoteWrite: remoteWriteSecret,
+      objectStorage: objectStorageSecret,
+    };
+    const installed = (stage: 1 | 2) =>
+      (Object.keys(CHART_SPECS) as ChartKey[]).filter((key) => CHART_SPECS[key].stage === stage && values[key] !== undefined);
+    const release = (key: ChartKey, dependsOn: pulumi.Input<pulumi.Resource>[], hooks: pulumi.ResourceHookBinding) =>
+      new k8s.helm.v3.Release(`${name}-${RELEASES[key].name}`, releaseArgs(key, cfg, values[key]!), {
+        parent: this,
+        dependsOn: [...dependsOn, ...(CHART_SPECS[key].secrets ?? []).flatMap((s) => secrets[s])],
+        ...(Object.keys(hooks).length > 0 ? { hooks } : {}),
+      });
 
     // ---- Stage 1: Prometheus Operator CRDs ------------------------------------------------------
+    // Managed: the CRD release (charts/prometheus-operator-crds.ts). External: installed by someone else; reading
+    // each one fails the preview if it is missing (their schemas are checked by the `checkExternalCrds` hook of each
+    // stage-2 release).
     const crds: pulumi.Resource[] =
-      values.prometheusOperatorCrds !== undefined
-        ? [
-            new k8s.helm.v3.Release(
-              `${name}-prometheus-operator-crds`,
-              releaseArgs("prometheusOperatorCrds", RELEASES.prometheusOperatorCrds.name, cfg, values.prometheusOperatorCrds),
-              {
-                parent: this,
-                dependsOn: [namespace],
-                // Deleting a CRD deletes every object of that kind in the cluster: in prod the CRDs carry Helm's
-                // `helm.sh/resource-policy: keep` (charts/prometheus-operator-crds.ts), so destroy uninstalls the
-                // release and keeps them, and the next install adopts them. Retaining the release itself would
-                // leave its Helm record, and the next install would fail ("cannot re-use a name").
-
-                ...(args.hooks?.beforeCreateCrds ? { hooks: { beforeCreate: [args.hooks.beforeCreateCrds] } } : {}),
-              },
-            ),
-          ]
-        : // External: installed by someone else; reading each one fails the preview if it is missing (their schemas
-          // are checked by the `checkExternalCrds` hook of each stage-2 release).
-          REQUIRED_PROMETHEUS_CRDS.map((crd) =>
+      installed(1).length > 0
+        ? installed(1).map((key) => release(key, [namespace], args.hooks?.beforeCreateCrds ? { beforeCreate: [args.hooks.beforeCreateCrds] } : {}))
+        : REQUIRED_PROMETHEUS_CRDS.map((crd) =>
             k8s.apiextensions.v1.CustomResourceDefinition.get(`${name}-crd-${crd.split(".")[0]}`, crd, { parent: this }),
           );
 
@@ -210,57 +204,25 @@ export class Observer extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    secrets.alertingReceivers = [alerting.receiversSecret];
 
-    // ---- Stage 2: the four releases, in parallel, each depending on stage 1 (and its Secrets) only
-    const stage2 = [namespace, ...crds];
+    // ---- Stage 2: the releases, in parallel, each depending on stage 1 (and its Secrets) only ----
     // External CRDs: every release writes monitoring.coreos.com objects, so each is checked first (one shared read).
-    const crdCheck: pulumi.ResourceHookBinding | undefined =
-      values.prometheusOperatorCrds === undefined && args.hooks?.checkExternalCrds
+    const crdCheck: pulumi.ResourceHookBinding =
+      installed(1).length === 0 && args.hooks?.checkExternalCrds
         ? { beforeCreate: [args.hooks.checkExternalCrds], beforeUpdate: [args.hooks.checkExternalCrds] }
-        : undefined;
-    const kubePrometheusStack = new k8s.helm.v3.Release(
-      `${name}-kube-prometheus-stack`,
-      releaseArgs(
-        "kubePrometheusStack",
-        RELEASES.kubePrometheusStack.name,
-        cfg,
-        values.kubePrometheusStack!,
-        // Our CRDs come from stage 1 (Helm never upgrades a chart's crds/ directory).
-        { skipCrds: true },
-      ),
-      { parent: this, dependsOn: [...stage2, adminSecret, alerting.receiversSecret, ...remoteWriteSecret], ...(crdCheck ? { hooks: crdCheck } : {}) },
-    );
+        : {};
+    const releases = Object.fromEntries(
+      installed(2).map((key) => [
+        key,
+        release(key, [namespace, ...crds], {
+          ...crdCheck,
+          ...(CHART_SPECS[key].ownsFinalizers && args.hooks?.beforeDeleteOperator ? { beforeDelete: [args.hooks.beforeDeleteOperator] } : {}),
+        }),
+      ]),
+    ) as Partial<Record<ChartKey, k8s.helm.v3.Release>>;
+    const kubePrometheusStack = releases.kubePrometheusStack!;
     kubePrometheusStackCreated(kubePrometheusStack);
-    const loki = new k8s.helm.v3.Release(
-      `${name}-loki`,
-      releaseArgs("loki", RELEASES.loki.name, cfg, values.loki!),
-      { parent: this, dependsOn: [...stage2, ...objectStorageSecret], ...(crdCheck ? { hooks: crdCheck } : {}) },
-    );
-    // Tempo: the single binary, or (prod with a Kafka address) tempo-distributed under its own release.
-    const tempo =
-      values.tempoDistributed !== undefined
-        ? new k8s.helm.v3.Release(
-            `${name}-tempo-distributed`,
-            releaseArgs("tempoDistributed", RELEASES.tempoDistributed.name, cfg, values.tempoDistributed),
-            { parent: this, dependsOn: [...stage2, ...objectStorageSecret], ...(crdCheck ? { hooks: crdCheck } : {}) },
-          )
-        : new k8s.helm.v3.Release(
-            `${name}-tempo`,
-            releaseArgs("tempo", RELEASES.tempo.name, cfg, values.tempo!),
-            { parent: this, dependsOn: [...stage2, ...objectStorageSecret], ...(crdCheck ? { hooks: crdCheck } : {}) },
-          );
-    const opentelemetryOperator = new k8s.helm.v3.Release(
-      `${name}-opentelemetry-operator`,
-      releaseArgs("opentelemetryOperator", RELEASES.opentelemetryOperator.name, cfg, values.opentelemetryOperator!),
-      {
-        parent: this,
-        dependsOn: stage2,
-        ...(args.hooks?.beforeDeleteOperator || crdCheck
-          ? { hooks: { ...(crdCheck ?? {}), ...(args.hooks?.beforeDeleteOperator ? { beforeDelete: [args.hooks.beforeDeleteOperator] } : {}) } }
-          : {}),
-      },
-    );
-    this.releases = { kubePrometheusStack, loki, tempo, opentelemetryOperator };
 
     // ---- Stage 3: custom resources, each depending on the release serving its CRD -------------
     const monitoringReady = [...crds, kubePrometheusStack];
@@ -278,7 +240,7 @@ export class Observer extends pulumi.ComponentResource {
       `${name}-collectors`,
       {
         config: cfg,
-        operatorRelease: opentelemetryOperator,
+        operatorRelease: releases.opentelemetryOperator!,
         monitoringReady,
         labels,
         dependsOn: [namespace, ...instrumentationNamespaces],

@@ -1,31 +1,33 @@
 /**
- * Every chart's values for a config, by chart key (pure). `undefined`: the chart is not installed with
- * this config (tempo-distributed unless prod with Kafka; the single-binary tempo when it is;
- * prometheus-operator-crds when `crds.prometheus` is `external`).
+ * The chart registry: every pinned chart (components/versions.ts) with its spec (./spec.ts), and every chart's
+ * values for a config (pure). A chart whose spec says it is not installed with the config has `undefined` values.
  */
 import type { ObserverConfig } from "../config";
-import { tempoMode } from "../endpoints";
 import type { ChartKey } from "../versions";
-import { kubePrometheusStack, type KubePrometheusStackContext } from "./kube-prometheus-stack";
-import { loki } from "./loki";
-import { opentelemetryOperator, type OpentelemetryOperatorContext } from "./opentelemetry-operator";
-import { prometheusOperatorCrds } from "./prometheus-operator-crds";
-import { tempo } from "./tempo";
-import { tempoDistributed } from "./tempo-distributed";
+import { kubePrometheusStackChart } from "./kube-prometheus-stack";
+import { lokiChart } from "./loki";
+import { opentelemetryOperatorChart } from "./opentelemetry-operator";
+import { prometheusOperatorCrdsChart } from "./prometheus-operator-crds";
+import type { ChartContext, ChartSpec } from "./spec";
+import { tempoChart } from "./tempo";
+import { tempoDistributedChart } from "./tempo-distributed";
+
+export type { ChartContext, ChartSpec } from "./spec";
+
+/** Every chart, in install order within its stage (a chart pinned in versions.ts without a spec fails to compile). */
+export const CHART_SPECS: Readonly<Record<ChartKey, ChartSpec>> = {
+  prometheusOperatorCrds: prometheusOperatorCrdsChart,
+  kubePrometheusStack: kubePrometheusStackChart,
+  loki: lokiChart,
+  tempo: tempoChart,
+  tempoDistributed: tempoDistributedChart,
+  opentelemetryOperator: opentelemetryOperatorChart,
+};
 
 export type ChartValues = Record<ChartKey, Record<string, unknown> | undefined>;
 
-/** The inputs of the values that are not config: the Grafana admin checksum and the time of the deployment. */
-export type ChartContext = KubePrometheusStackContext & OpentelemetryOperatorContext;
-
 export function chartValues(cfg: ObserverConfig, ctx: ChartContext): ChartValues {
-  const distributed = tempoMode(cfg) === "distributed";
-  return {
-    prometheusOperatorCrds: cfg.crds.prometheus === "managed" ? prometheusOperatorCrds(cfg) : undefined,
-    kubePrometheusStack: kubePrometheusStack(cfg, ctx),
-    loki: loki(cfg),
-    tempo: distributed ? undefined : tempo(cfg),
-    tempoDistributed: distributed ? tempoDistributed(cfg) : undefined,
-    opentelemetryOperator: opentelemetryOperator(cfg, ctx),
-  };
+  return Object.fromEntries(
+    (Object.entries(CHART_SPECS) as [ChartKey, ChartSpec][]).map(([key, spec]) => [key, spec.installed?.(cfg) === false ? undefined : spec.values(cfg, ctx)]),
+  ) as ChartValues;
 }

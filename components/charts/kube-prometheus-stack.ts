@@ -6,7 +6,6 @@
  * Blocks owned by other areas are deep-merged in: `grafana:` ← components/grafana/values.ts,
  * `alertmanager:` ← components/alerting/values.ts, `defaultRules:` ← the same file.
  */
-import type * as pulumi from "@pulumi/pulumi";
 import { alertmanagerValues, defaultRulesValues } from "../alerting/values";
 import type { ObserverConfig } from "../config";
 import { APP_POD_LABEL, POOL_POD_LABELS, PROMETHEUS_PROMOTED_ATTRIBUTES } from "../contract";
@@ -22,6 +21,7 @@ import { GRAFANA_ADMIN_KEYS, GRAFANA_ADMIN_SECRET, REMOTE_WRITE_KEYS, REMOTE_WRI
 import { IMAGES } from "../versions";
 import { grafanaAdminPasswordInitContainer } from "./grafana-admin";
 import { GRAFANA_TMP_VOLUMES, podSecurity } from "./security";
+import type { ChartContext, ChartSpec, ClusterScopedObject } from "./spec";
 
 export { GRAFANA_ADMIN_SECRET, GRAFANA_ADMIN_KEYS };
 
@@ -30,12 +30,6 @@ export const RULE_SELECTOR_LABELS = { "monitoring.datalayer.io/instance": "obser
 
 /** Name of Prometheus' default scrape class (adds the contract labels to every scraped target). */
 export const CONTRACT_SCRAPE_CLASS = "observer-contract";
-
-/** Inputs that are not config. */
-export interface KubePrometheusStackContext {
-  /** Checksum of the Grafana admin Secret's data: a change restarts Grafana (pod annotation). */
-  readonly grafanaAdminChecksum: pulumi.Input<string>;
-}
 
 /** Pod label → Prometheus meta label of a target's pod (`datalayer.io/app` → `__meta_kubernetes_pod_label_datalayer_io_app`). */
 function podLabelMeta(label: string): string {
@@ -62,7 +56,7 @@ export function contractRelabelings(cfg: Pick<ObserverConfig, "clusterName">): R
   ];
 }
 
-export function kubePrometheusStack(cfg: ObserverConfig, ctx: KubePrometheusStackContext): Record<string, unknown> {
+export function kubePrometheusStack(cfg: ObserverConfig, ctx: Pick<ChartContext, "grafanaAdminChecksum">): Record<string, unknown> {
   const p = cfg.profile;
   const kps = RELEASES.kubePrometheusStack.fullname;
   const promReplicas = cfg.prometheus.replicas;
@@ -270,3 +264,27 @@ export function kubePrometheusStack(cfg: ObserverConfig, ctx: KubePrometheusStac
     defaultRules: defaultRulesValues(RULE_SELECTOR_LABELS),
   });
 }
+
+const both = (name: string): ClusterScopedObject[] => [
+  { kind: "ClusterRole", name },
+  { kind: "ClusterRoleBinding", name },
+];
+
+export const kubePrometheusStackChart: ChartSpec = {
+  stage: 2,
+  values: kubePrometheusStack,
+  timeoutSeconds: 900,
+  secrets: ["grafanaAdmin", "alertingReceivers", "remoteWrite"],
+  // Our CRDs come from stage 1 (Helm never upgrades a chart's crds/ directory).
+  skipCrds: true,
+  clusterScoped: [
+    ...both(`${RELEASES.kubePrometheusStack.fullname}-admission`),
+    ...both(`${RELEASES.kubePrometheusStack.fullname}-kube-state-metrics`),
+    ...both(`${RELEASES.kubePrometheusStack.fullname}-operator`),
+    ...both(`${RELEASES.kubePrometheusStack.fullname}-prometheus`),
+    { kind: "ClusterRole", name: `${RELEASES.grafana.fullname}-clusterrole` },
+    { kind: "ClusterRoleBinding", name: `${RELEASES.grafana.fullname}-clusterrolebinding` },
+    { kind: "MutatingWebhookConfiguration", name: `${RELEASES.kubePrometheusStack.fullname}-admission` },
+    { kind: "ValidatingWebhookConfiguration", name: `${RELEASES.kubePrometheusStack.fullname}-admission` },
+  ],
+};

@@ -19,6 +19,7 @@ import { restrictedContainerSecurityContext } from "../security/pod-security";
 import { monitorLabels, VOLUME_SIZES } from "./common";
 import { OBJECT_STORAGE_KEYS, OBJECT_STORAGE_SECRET } from "./secrets";
 import { podSecurity } from "./security";
+import type { ChartSpec } from "./spec";
 
 /** TSDB schema v13 from this date (a fixed past date: changing it would rewrite the schema history). */
 export const LOKI_SCHEMA_FROM = "2024-04-01";
@@ -186,3 +187,14 @@ export function loki(cfg: ObserverConfig): Record<string, unknown> {
     memcachedExporter: { ...common.memcachedExporter, resources: resources(p, "loki/memcached-exporter") },
   };
 }
+
+export const lokiChart: ChartSpec = {
+  stage: 2,
+  values: loki,
+  timeoutSeconds: 900,
+  secrets: ["objectStorage"],
+  clusterScoped: [
+    { kind: "ClusterRole", name: `${RELEASES.loki.fullname}-clusterrole` },
+    { kind: "ClusterRoleBinding", name: `${RELEASES.loki.fullname}-clusterrolebinding` },
+  ],
+};

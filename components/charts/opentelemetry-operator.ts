@@ -31,6 +31,7 @@ import { replicas, resources } from "../sizing";
 import { keepAnnotations, monitorLabels } from "./common";
 import { WEBHOOK_BYPASS_LABEL } from "../labels";
 import { podSecurity } from "./security";
+import type { ChartContext, ChartSpec, ClusterScopedObject } from "./spec";
 
 /** Validity of the chart-generated webhook CA and certificate: five years (`certPeriodDays`). */
 export const WEBHOOK_CERT_VALIDITY_DAYS = 1826;
@@ -44,14 +45,8 @@ export function webhookCertSecretName(now: Date, rotation?: string): string {
   return `${RELEASES.opentelemetryOperator.fullname}-webhook-cert-${now.getUTCFullYear()}${rotation !== undefined ? `-${rotation}` : ""}`;
 }
 
-/** Inputs that are not config. */
-export interface OpentelemetryOperatorContext {
-  /** The time of this deployment: the self-signed webhook certificate is renewed every calendar year. */
-  readonly now: Date;
-}
-
 /** The chart's `admissionWebhooks` block: the chart's own certificate, renewed yearly, or cert-manager's. */
-export function webhookCertificateValues(cfg: ObserverConfig, ctx: OpentelemetryOperatorContext): Record<string, unknown> {
+export function webhookCertificateValues(cfg: ObserverConfig, ctx: Pick<ChartContext, "now">): Record<string, unknown> {
   const w = cfg.operator.webhookCertificate;
   if (w.source === "cert-manager") {
     return {
@@ -71,7 +66,7 @@ export function webhookCertificateValues(cfg: ObserverConfig, ctx: Opentelemetry
   };
 }
 
-export function opentelemetryOperator(cfg: ObserverConfig, ctx: OpentelemetryOperatorContext): Record<string, unknown> {
+export function opentelemetryOperator(cfg: ObserverConfig, ctx: Pick<ChartContext, "now">): Record<string, unknown> {
   const p = cfg.profile;
   const n = replicas(p, "opentelemetry-operator");
   const m = cfg.images.mirror;
@@ -104,3 +99,20 @@ export function opentelemetryOperator(cfg: ObserverConfig, ctx: OpentelemetryOpe
     },
   };
 }
+
+export const opentelemetryOperatorChart: ChartSpec = {
+  stage: 2,
+  values: opentelemetryOperator,
+  timeoutSeconds: 600,
+  ownsFinalizers: true,
+  clusterScoped: [
+    { kind: "ClusterRole", name: `${RELEASES.opentelemetryOperator.fullname}-manager` },
+    { kind: "ClusterRole", name: `${RELEASES.opentelemetryOperator.fullname}-metrics` },
+    { kind: "ClusterRoleBinding", name: `${RELEASES.opentelemetryOperator.fullname}-manager` },
+    { kind: "MutatingWebhookConfiguration", name: `${RELEASES.opentelemetryOperator.fullname}-mutation` },
+    { kind: "ValidatingWebhookConfiguration", name: `${RELEASES.opentelemetryOperator.fullname}-validation` },
+    ...["instrumentations", "opampbridges", "opentelemetrycollectors", "targetallocators"].map(
+      (plural): ClusterScopedObject => ({ kind: "CustomResourceDefinition", name: `${plural}.opentelemetry.io` }),
+    ),
+  ],
+};

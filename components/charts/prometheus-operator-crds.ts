@@ -6,6 +6,7 @@
  */
 import type { ObserverConfig } from "../config";
 import { keepAnnotations } from "./common";
+import type { ChartSpec } from "./spec";
 
 /** The CRDs the chart can install (each has an `enabled` toggle). */
 export const PROMETHEUS_OPERATOR_CRDS = [
@@ -29,3 +30,16 @@ export function prometheusOperatorCrds(cfg: Pick<ObserverConfig, "profile">): Re
     },
   };
 }
+
+/**
+ * Stage 1, when `crds.prometheus` is `managed`. Deleting a CRD deletes every object of that kind in the cluster: in
+ * prod the CRDs carry `helm.sh/resource-policy: keep`, so destroy uninstalls the release and keeps them, and the next
+ * install adopts them (retaining the release itself would leave its Helm record: "cannot re-use a name").
+ */
+export const prometheusOperatorCrdsChart: ChartSpec = {
+  stage: 1,
+  values: prometheusOperatorCrds,
+  installed: (cfg) => cfg.crds.prometheus === "managed",
+  installedWhen: "with `crds.prometheus: managed`",
+  timeoutSeconds: 300,
+};

@@ -8,7 +8,7 @@
  */
 import type { ObserverConfig } from "../config";
 import { durationHours } from "../forms";
-import { RELEASES } from "../endpoints";
+import { RELEASES, tempoMode } from "../endpoints";
 import { tempoMetricsGeneratorValues } from "../grafana/metrics-generator";
 import { replicas, resources, TEMPO_CACHE_MB } from "../sizing";
 import { restrictedContainerSecurityContext } from "../security/pod-security";
@@ -16,6 +16,7 @@ import { monitorLabels } from "./common";
 import { deepMerge, isPlainObject } from "./merge";
 import { OBJECT_STORAGE_SECRET } from "./secrets";
 import { podSecurity } from "./security";
+import type { ChartSpec } from "./spec";
 import { tempoS3 } from "./tempo";
 
 /**
@@ -98,3 +99,12 @@ export function tempoDistributed(cfg: ObserverConfig): Record<string, unknown> {
   };
   return deepMerge(values, generatorFromSingleBinary(tempoMetricsGeneratorValues(cfg)));
 }
+
+export const tempoDistributedChart: ChartSpec = {
+  stage: 2,
+  values: tempoDistributed,
+  installed: (cfg) => tempoMode(cfg) === "distributed",
+  installedWhen: "in prod with `tempo.kafka`",
+  timeoutSeconds: 900,
+  secrets: ["objectStorage"],
+};

@@ -8,7 +8,7 @@
  */
 import type { ObserverConfig } from "../config";
 import { durationHours } from "../forms";
-import { RELEASES } from "../endpoints";
+import { RELEASES, tempoMode } from "../endpoints";
 import { tempoMetricsGeneratorValues } from "../grafana/metrics-generator";
 import { replicas, resources } from "../sizing";
 import { restrictedContainerSecurityContext } from "../security/pod-security";
@@ -16,6 +16,7 @@ import { monitorLabels, VOLUME_SIZES } from "./common";
 import { deepMerge } from "./merge";
 import { OBJECT_STORAGE_KEYS, OBJECT_STORAGE_SECRET } from "./secrets";
 import { podSecurity } from "./security";
+import type { ChartSpec } from "./spec";
 
 /** Tempo's S3 block (`storage.trace.s3`), credentials as `${VAR}` references expanded from the environment. */
 export function tempoS3(cfg: ObserverConfig): Record<string, unknown> {
@@ -69,3 +70,12 @@ export function tempo(cfg: ObserverConfig): Record<string, unknown> {
   };
   return deepMerge(values, tempoMetricsGeneratorValues(cfg));
 }
+
+export const tempoChart: ChartSpec = {
+  stage: 2,
+  values: tempo,
+  installed: (cfg) => tempoMode(cfg) === "single",
+  installedWhen: "in dev, and in prod without `tempo.kafka`",
+  timeoutSeconds: 600,
+  secrets: ["objectStorage"],
+};

@@ -7,14 +7,15 @@
  * cluster-scoped objects this install would own and refuses, naming each one, when any exists and belongs to
  * someone else. The table below is checked against what the pinned charts render (tests/contract).
  */
+import { CHART_SPECS } from "../charts";
+import type { ClusterScopedObject as ChartObject } from "../charts/spec";
 import { RELEASES } from "../endpoints";
+import type { ChartKey } from "../versions";
 import type { KubeApi, KubeObject } from "./kube-api";
 import { HELM_OWNERSHIP } from "./preflight";
 
-/** A cluster-scoped object a release of ours creates. */
-export interface ClusterScopedObject {
-  readonly kind: "ClusterRole" | "ClusterRoleBinding" | "MutatingWebhookConfiguration" | "ValidatingWebhookConfiguration" | "CustomResourceDefinition";
-  readonly name: string;
+/** A cluster-scoped object a release of ours creates (its chart's spec lists it, components/charts/). */
+export interface ClusterScopedObject extends ChartObject {
   /** The Helm release that owns it (in `observer:namespace`). */
   readonly release: string;
 }
@@ -32,38 +33,14 @@ export function apiPathOf(o: Pick<ClusterScopedObject, "kind" | "name">): string
 }
 
 /**
- * Every cluster-scoped object the stage-2 releases create (the Prometheus Operator CRDs of stage 1 have their own
- * pre-flight, ./preflight.ts, and an `external` mode). Observer's own collector ClusterRole is named after the
- * namespace and cannot collide.
+ * Every cluster-scoped object the stage-2 releases create, from their specs (the Prometheus Operator CRDs of stage 1
+ * have their own pre-flight, ./preflight.ts, and an `external` mode). Observer's own collector ClusterRole is named
+ * after the namespace and cannot collide.
  */
 export function clusterScopedObjects(): ClusterScopedObject[] {
-  const kps = RELEASES.kubePrometheusStack.fullname;
-  const otel = RELEASES.opentelemetryOperator.fullname;
-  const loki = RELEASES.loki.fullname;
-  const both = (name: string, release: string): ClusterScopedObject[] => [
-    { kind: "ClusterRole", name, release },
-    { kind: "ClusterRoleBinding", name, release },
-  ];
-  return [
-    ...both(`${kps}-admission`, RELEASES.kubePrometheusStack.name),
-    ...both(`${kps}-kube-state-metrics`, RELEASES.kubePrometheusStack.name),
-    ...both(`${kps}-operator`, RELEASES.kubePrometheusStack.name),
-    ...both(`${kps}-prometheus`, RELEASES.kubePrometheusStack.name),
-    { kind: "ClusterRole", name: `${RELEASES.grafana.fullname}-clusterrole`, release: RELEASES.kubePrometheusStack.name },
-    { kind: "ClusterRoleBinding", name: `${RELEASES.grafana.fullname}-clusterrolebinding`, release: RELEASES.kubePrometheusStack.name },
-    { kind: "MutatingWebhookConfiguration", name: `${kps}-admission`, release: RELEASES.kubePrometheusStack.name },
-    { kind: "ValidatingWebhookConfiguration", name: `${kps}-admission`, release: RELEASES.kubePrometheusStack.name },
-    { kind: "ClusterRole", name: `${loki}-clusterrole`, release: RELEASES.loki.name },
-    { kind: "ClusterRoleBinding", name: `${loki}-clusterrolebinding`, release: RELEASES.loki.name },
-    { kind: "ClusterRole", name: `${otel}-manager`, release: RELEASES.opentelemetryOperator.name },
-    { kind: "ClusterRole", name: `${otel}-metrics`, release: RELEASES.opentelemetryOperator.name },
-    { kind: "ClusterRoleBinding", name: `${otel}-manager`, release: RELEASES.opentelemetryOperator.name },
-    { kind: "MutatingWebhookConfiguration", name: `${otel}-mutation`, release: RELEASES.opentelemetryOperator.name },
-    { kind: "ValidatingWebhookConfiguration", name: `${otel}-validation`, release: RELEASES.opentelemetryOperator.name },
-    ...["instrumentations", "opampbridges", "opentelemetrycollectors", "targetallocators"].map(
-      (plural): ClusterScopedObject => ({ kind: "CustomResourceDefinition", name: `${plural}.opentelemetry.io`, release: RELEASES.opentelemetryOperator.name }),
-    ),
-  ];
+  return (Object.keys(CHART_SPECS) as ChartKey[])
+    .filter((key) => CHART_SPECS[key].stage === 2)
+    .flatMap((key) => (CHART_SPECS[key].clusterScoped ?? []).map((o) => ({ ...o, release: RELEASES[key].name })));
 }
 
 /** Who owns an existing object, in words, when it is not ours to take; undefined when Helm would let our release own it. */

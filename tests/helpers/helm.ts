@@ -28,15 +28,6 @@ export function helmBinary(): string {
   return helm;
 }
 
-const RELEASE_NAME: Record<Exclude<ChartKey, never>, string> = {
-  prometheusOperatorCrds: RELEASES.prometheusOperatorCrds.name,
-  kubePrometheusStack: RELEASES.kubePrometheusStack.name,
-  loki: RELEASES.loki.name,
-  tempo: RELEASES.tempo.name,
-  tempoDistributed: RELEASES.tempoDistributed.name,
-  opentelemetryOperator: RELEASES.opentelemetryOperator.name,
-};
-
 /** Renders every release the config installs; returns the manifests per chart key. */
 export function renderReleases(cfg: ObserverConfig): Partial<Record<ChartKey, Manifest[]>> {
   if (!fs.existsSync(SHARED_CHARTS)) throw new Error(`${SHARED_CHARTS} is missing: the pinned chart packages live in ../shared/charts beside the clone`);
@@ -45,12 +36,12 @@ export function renderReleases(cfg: ObserverConfig): Partial<Record<ChartKey, Ma
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "observer-helm-"));
   const out: Partial<Record<ChartKey, Manifest[]>> = {};
   try {
-    for (const key of Object.keys(RELEASE_NAME) as ChartKey[]) {
+    for (const key of Object.keys(CHARTS) as ChartKey[]) {
       if (values[key] === undefined) continue;
       const file = path.join(dir, `${key}.json`);
       fs.writeFileSync(file, JSON.stringify(values[key]));
       const pkg = path.join(SHARED_CHARTS, `${CHARTS[key].chart}-${CHARTS[key].version}.tgz`);
-      const text = execFileSync(helm, ["template", RELEASE_NAME[key], pkg, "-n", cfg.namespace, "-f", file, "--kube-version", "1.34.4"], {
+      const text = execFileSync(helm, ["template", RELEASES[key].name, pkg, "-n", cfg.namespace, "-f", file, "--kube-version", "1.34.4"], {
         maxBuffer: 512 * 1024 * 1024,
         encoding: "utf8",
       });
