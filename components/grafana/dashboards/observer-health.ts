@@ -8,10 +8,10 @@
 import { dashboard, labelValuesVariable, prom, row, stat, table, timeseries, type DashboardJson } from "./builder";
 import { CLUSTER, sel, sumRate } from "./queries";
 
-export const OBSERVER_HEALTH_UID = "observer-health";
+const OBSERVER_HEALTH_UID = "observer-health";
 
 /** Collector self-metrics (OpenTelemetry Collector internal telemetry, Prometheus names). */
-export const COLLECTOR_METRICS = {
+const COLLECTOR_METRICS = {
   acceptedSpans: "otelcol_receiver_accepted_spans_total",
   acceptedMetricPoints: "otelcol_receiver_accepted_metric_points_total",
   acceptedLogRecords: "otelcol_receiver_accepted_log_records_total",
@@ -28,20 +28,20 @@ export const COLLECTOR_METRICS = {
   queueCapacity: "otelcol_exporter_queue_capacity",
 } as const;
 
-export const LOKI_METRICS = {
+const LOKI_METRICS = {
   linesReceived: "loki_distributor_lines_received_total",
   bytesReceived: "loki_distributor_bytes_received_total",
   discarded: "loki_discarded_samples_total",
 } as const;
 
-export const TEMPO_METRICS = {
+const TEMPO_METRICS = {
   spansReceived: "tempo_distributor_spans_received_total",
   bytesReceived: "tempo_distributor_bytes_received_total",
   discardedSpans: "tempo_discarded_spans_total",
   generatorSpansReceived: "tempo_metrics_generator_spans_received_total",
 } as const;
 
-export const PROMETHEUS_METRICS = {
+const PROMETHEUS_METRICS = {
   up: "up",
   sampleLimitExceeded: "prometheus_target_scrapes_exceeded_sample_limit_total",
   samplesAppended: "prometheus_tsdb_head_samples_appended_total",

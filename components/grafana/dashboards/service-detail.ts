@@ -3,7 +3,7 @@ import { dashboard, labelValuesVariable, logs, loki, prom, row, stat, table, tim
 import { CLUSTER, ERROR_LEVELS, edgeRate, errorRatio, latencyQuantile, requestRate } from "./queries";
 import { SPAN_METRICS } from "../metrics-generator";
 
-export const SERVICE_DETAIL_UID = "observer-service-detail";
+const SERVICE_DETAIL_UID = "observer-service-detail";
 
 const SERVICE = `service_name="$service"`;
 const LOKI_SERVICE = `{${CLUSTER}, service_name="$service"}`;

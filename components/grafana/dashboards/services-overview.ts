@@ -2,7 +2,7 @@
 import { dashboard, labelValuesVariable, loki, prom, row, table, timeseries, type DashboardJson } from "./builder";
 import { CLUSTER, ERROR_LEVELS, errorRatio, latencyQuantile, requestRate } from "./queries";
 
-export const SERVICES_OVERVIEW_UID = "observer-services-overview";
+const SERVICES_OVERVIEW_UID = "observer-services-overview";
 
 const BY_SERVICE = ["service_name"] as const;
 

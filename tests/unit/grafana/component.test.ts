@@ -5,6 +5,10 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { byType, runProgram } from "../../helpers/mocks";
 import { parseConfig } from "../../../components/config";
+import { DASHBOARDS } from "../../../components/grafana/dashboards";
+
+/** The registered dashboards' names, in order (ConfigMap `observer-dashboard-<name>`, file `<name>.json`). */
+const NAMES = Object.keys(DASHBOARDS);
 
 describe("Dashboards component", () => {
   async function run(withDependency: boolean) {
@@ -25,22 +29,15 @@ describe("Dashboards component", () => {
     });
   }
 
-  it("creates one ConfigMap per dashboard, fixed names, labelled for the sidecar, in the Observer folder", async () => {
+  it("creates one ConfigMap per registered dashboard, fixed names, labelled for the sidecar, in the Observer folder", async () => {
     const { resources, exports } = await run(false);
     const component = resources.find((r) => r.type === "observer:grafana:Dashboards")!;
     expect(component.name).toBe("dashboards");
     const cms = byType(resources, "kubernetes:core/v1:ConfigMap");
-    expect(cms.map((c) => c.name)).toEqual([
-      "dashboards-observer-services-overview",
-      "dashboards-observer-service-detail",
-      "dashboards-observer-health",
-    ]);
-    expect(exports.configMapNames).toEqual([
-      "observer-dashboard-services-overview",
-      "observer-dashboard-service-detail",
-      "observer-dashboard-observer-health",
-    ]);
-    expect(exports.uids).toEqual(["observer-services-overview", "observer-service-detail", "observer-health"]);
+    const uids = NAMES.map((n) => DASHBOARDS[n]!().uid);
+    expect(cms.map((c) => c.name)).toEqual(uids.map((uid) => `dashboards-${uid}`));
+    expect(exports.configMapNames).toEqual(NAMES.map((n) => `observer-dashboard-${n}`));
+    expect(exports.uids).toEqual(uids);
     cms.forEach((cm, i) => {
       expect(cm.parent).toBe(component.urn);
       expect(cm.inputs.metadata).toEqual({
@@ -50,7 +47,7 @@ describe("Dashboards component", () => {
         annotations: { grafana_folder: "Observer" },
       });
       const data = cm.inputs.data as Record<string, string>;
-      expect(Object.keys(data)).toHaveLength(1);
+      expect(Object.keys(data)).toEqual([`${NAMES[i]}.json`]);
       const json = JSON.parse(Object.values(data)[0]!);
       expect(json.uid).toBe(exports.uids[i]);
       expect(cm.dependencies).toEqual([]);
@@ -61,7 +58,7 @@ describe("Dashboards component", () => {
     const { resources } = await run(true);
     const standIn = resources.find((r) => r.name === "release-stand-in")!;
     const cms = byType(resources, "kubernetes:core/v1:ConfigMap").filter((r) => r.name !== "release-stand-in");
-    expect(cms).toHaveLength(3);
+    expect(cms).toHaveLength(NAMES.length);
     for (const cm of cms) expect(cm.dependencies).toEqual([standIn.urn]);
   });
 });

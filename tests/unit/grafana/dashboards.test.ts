@@ -4,14 +4,18 @@
  * contract (or the Tempo generator's own), and deterministic JSON.
  */
 import { LOKI_INDEX_LABELS, CONTRACT_PROM_LABELS } from "../../helpers/contract";
-import { DATASOURCE_UIDS } from "../../../components/grafana/datasources";
-import { dashboardFiles, dashboardJson, type DashboardJson, type PanelJson } from "../../../components/grafana/dashboards";
+import { DATASOURCE_UIDS, TRACES_TO_METRICS_QUERIES } from "../../../components/grafana/datasources";
+import { DASHBOARDS, dashboardFiles, dashboardJson, type DashboardJson, type PanelJson } from "../../../components/grafana/dashboards";
 import { SERVICE_GRAPH_LABELS, SERVICE_GRAPH_METRICS, SPAN_METRICS, SPAN_METRICS_LABELS } from "../../../components/grafana/metrics-generator";
 import { isInventoried } from "../../../components/inventory/metrics";
 import { allQueries, groupingLabels, legendLabels, logqlLabels, promLabels, promMetrics } from "./queries";
 
 const FILES = dashboardFiles();
-const byUid = (uid: string): DashboardJson => FILES.find((f) => f.dashboard.uid === uid)!.dashboard;
+const byUid = (uid: string): DashboardJson => {
+  const f = FILES.find((x) => x.dashboard.uid === uid);
+  if (!f) throw new Error(`no dashboard with uid ${uid}`);
+  return f.dashboard;
+};
 const titles = (d: DashboardJson) => d.panels.filter((p) => p.type !== "row").map((p) => p.title);
 const panel = (d: DashboardJson, title: string): PanelJson => {
   const p = d.panels.find((x) => x.title === title);
@@ -21,8 +25,24 @@ const panel = (d: DashboardJson, title: string): PanelJson => {
 const exprs = (p: PanelJson) => (p.targets ?? []).map((t) => ("expr" in t ? t.expr : t.query));
 
 describe("dashboard identities", () => {
-  it("are fixed: ConfigMap name, file name, uid and title", () => {
-    expect(FILES.map((f) => [f.configMapName, f.fileName, f.dashboard.uid, f.dashboard.title])).toEqual([
+  it("follow from the registry: ConfigMap observer-dashboard-<name>, file <name>.json, one per registered dashboard", () => {
+    expect(FILES.map((f) => [f.configMapName, f.fileName])).toEqual(Object.keys(DASHBOARDS).map((n) => [`observer-dashboard-${n}`, `${n}.json`]));
+    // ConfigMap names are DNS-1123 subdomains; the sidecar writes each file under its own name.
+    for (const f of FILES) expect(f.configMapName).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+  });
+
+  it("have unique, fixed uids and titles (links and bookmarks name them)", () => {
+    const uids = FILES.map((f) => f.dashboard.uid);
+    const titles = FILES.map((f) => f.dashboard.title);
+    expect(new Set(uids).size).toBe(uids.length);
+    expect(new Set(titles).size).toBe(titles.length);
+    // Grafana's uid limit (40 characters; letters, digits, '-' and '_').
+    for (const uid of uids) expect(uid).toMatch(/^[A-Za-z0-9_-]{1,40}$/);
+  });
+
+  it("the first three keep their identities (ConfigMap, file, uid, title), wherever new ones are registered", () => {
+    const first = ["observer-dashboard-services-overview", "observer-dashboard-service-detail", "observer-dashboard-observer-health"];
+    expect(FILES.filter((f) => first.includes(f.configMapName)).map((f) => [f.configMapName, f.fileName, f.dashboard.uid, f.dashboard.title])).toEqual([
       ["observer-dashboard-services-overview", "services-overview.json", "observer-services-overview", "Services overview"],
       ["observer-dashboard-service-detail", "service-detail.json", "observer-service-detail", "Service detail"],
       ["observer-dashboard-observer-health", "observer-health.json", "observer-health", "Observer health"],
@@ -176,10 +196,17 @@ describe("Observer health", () => {
 describe("queries", () => {
   const queries = allQueries();
 
-  it("are found (dashboards, variables, the Tempo datasource)", () => {
-    expect(queries.filter((q) => q.language === "promql").length).toBeGreaterThan(40);
-    expect(queries.filter((q) => q.language === "logql").length).toBe(5);
-    expect(queries.filter((q) => q.language === "traceql").length).toBe(2);
+  it("are found: every target and variable of every registered dashboard, and the Tempo datasource's queries", () => {
+    // Counted in the dashboards' JSON text, independently of the walk in ./queries.ts.
+    const text = FILES.map((f) => dashboardJson(f.dashboard)).join("\n");
+    const count = (re: RegExp) => (text.match(re) ?? []).length;
+    const variables = FILES.reduce((n, f) => n + f.dashboard.templating.list.length, 0);
+    const tempoDatasourceQueries = TRACES_TO_METRICS_QUERIES.length;
+    expect(queries.filter((q) => q.language === "promql").length).toBe(count(/"uid": "prometheus"\s*\},\s*"expr"/g) + variables + tempoDatasourceQueries);
+    expect(queries.filter((q) => q.language === "logql").length).toBe(count(/"uid": "loki"\s*\},\s*"expr"/g));
+    expect(queries.filter((q) => q.language === "traceql").length).toBe(count(/"queryType": "traceql"/g));
+    expect(queries.filter((q) => q.language === "logql").length).toBeGreaterThan(0);
+    expect(queries.filter((q) => q.language === "traceql").length).toBeGreaterThan(0);
   });
 
   it("legends only name labels the query groups by", () => {
