@@ -5,7 +5,7 @@
  * nothing else spells a host name or a port.
  *
  * Every Service name and port here was checked against the manifests the pinned charts render
- * (`helm template` with the values of components/charts/*.ts; see components/charts/inventory.ts):
+ * (`helm template` with the values of components/charts/*.ts; see tests/fixtures/rendered-facts.json):
  * - kube-prometheus-stack 88.5.3 (fullnameOverride `observer`): `observer-prometheus` :9090 (http-web),
  *   `observer-prometheus-<i>` :9090 per replica (templates/prometheus/serviceperreplica.yaml),
  *   `observer-alertmanager` :9093, `observer-operator` :443; subcharts `observer-grafana` :80,

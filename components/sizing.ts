@@ -7,7 +7,7 @@
  * hurts latency more than it protects neighbours); dev (the whole stack, both collectors included)
  * within 1.5 vCPU and 3 GiB of memory requests so it fits a default local cluster (tests check it).
  * The set of containers is the checked-in inventory of what the pinned charts render
- * (components/charts/inventory.ts); a test checks every inventoried container has an entry here.
+ * (tests/fixtures/rendered-inventory.json); a test checks every inventoried container has an entry here.
  */
 
 import type { Profile } from "./forms";
@@ -32,7 +32,7 @@ const s = (cpu: string, memory: string, memoryLimit: string): Size => ({ cpu, me
 
 /**
  * Every sized container, by key. `null`: does not run in that profile.
- * Keys are `<component>/<container>`; components/charts/inventory.ts maps every rendered container to one.
+ * Keys are `<component>/<container>`; SIZE_OF in tests/fixtures/generate-inventory.ts maps every rendered container to one.
  */
 export const SIZING = {
   // kube-prometheus-stack

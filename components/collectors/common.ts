@@ -128,7 +128,7 @@ export function lokiExporter(cfg: ObserverConfig, storage?: string): JsonObject 
  * applyPrometheusDefaults), which otelconf v0.24.0 maps to the NoTranslation strategy, so the exposition (text
  * 0.0.4, also when Prometheus asks for OpenMetrics) would name counters without `_total` and drop units
  * (`otelcol_exporter_sent_spans`, `otelcol_process_uptime`): none of the names the rules, dashboards and
- * components/inventory/metrics.ts use would exist. Measured with the real collector scraped by the real
+ * tests/fixtures/metrics.ts use would exist. Measured with the real collector scraped by the real
  * Prometheus 3.14.0 (tests/tools/metrics-roundtrip.test.ts).
  */
 export function selfTelemetry(): JsonObject {

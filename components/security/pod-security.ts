@@ -100,7 +100,7 @@ export interface HardeningException {
   /** Why it is needed, and what still holds. */
   readonly reason: string;
   /**
-   * The rendered workloads it covers, as named in components/charts/inventory.ts (`chart`, `workload`):
+   * The rendered workloads it covers, as named in tests/fixtures/rendered-inventory.json (`chart`, `workload`):
    * tests accept {@link allowedFindings} for these rows and nothing else.
    */
   readonly appliesTo: readonly { readonly chart: string; readonly workload: string }[];

@@ -28,29 +28,42 @@ export function helmBinary(): string {
   return helm;
 }
 
-/** Renders every release the config installs; returns the manifests per chart key. */
-export function renderReleases(cfg: ObserverConfig): Partial<Record<ChartKey, Manifest[]>> {
+/**
+ * `helm template <release> ../shared/charts/<chart>-<version>.tgz -n <namespace> -f <values> --kube-version <k>`:
+ * the manifests of one pinned chart with these values (`List` objects flattened).
+ */
+export function helmTemplate(key: ChartKey, values: unknown, opts: { namespace: string; kubeVersion: string }): Manifest[] {
   if (!fs.existsSync(SHARED_CHARTS)) throw new Error(`${SHARED_CHARTS} is missing: the pinned chart packages live in ../shared/charts beside the clone`);
   const helm = helmBinary();
-  const values = chartValues(cfg, RENDER_CONTEXT) as Partial<Record<ChartKey, unknown>>;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "observer-helm-"));
-  const out: Partial<Record<ChartKey, Manifest[]>> = {};
   try {
-    for (const key of Object.keys(CHARTS) as ChartKey[]) {
-      if (values[key] === undefined) continue;
-      const file = path.join(dir, `${key}.json`);
-      fs.writeFileSync(file, JSON.stringify(values[key]));
-      const pkg = path.join(SHARED_CHARTS, `${CHARTS[key].chart}-${CHARTS[key].version}.tgz`);
-      const text = execFileSync(helm, ["template", RELEASES[key].name, pkg, "-n", cfg.namespace, "-f", file, "--kube-version", "1.34.4"], {
-        maxBuffer: 512 * 1024 * 1024,
-        encoding: "utf8",
-      });
-      out[key] = parseAllDocuments(text)
-        .map((d) => d.toJS() as Manifest | null)
-        .filter((m): m is Manifest => !!m);
-    }
+    const file = path.join(dir, `${key}.json`);
+    fs.writeFileSync(file, JSON.stringify(values));
+    const pkg = path.join(SHARED_CHARTS, `${CHARTS[key].chart}-${CHARTS[key].version}.tgz`);
+    const text = execFileSync(helm, ["template", RELEASES[key].name, pkg, "-n", opts.namespace, "-f", file, "--kube-version", opts.kubeVersion], {
+      maxBuffer: 512 * 1024 * 1024,
+      encoding: "utf8",
+    });
+    return parseAllDocuments(text)
+      .map((d) => d.toJS() as Manifest | null)
+      .filter((m): m is Manifest => !!m)
+      .flatMap((m) => (m.kind === "List" ? (m.items as Manifest[]) : [m]));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The `helm version --short` of {@link helmBinary}. */
+export function helmVersion(): string {
+  return execFileSync(helmBinary(), ["version", "--short"], { encoding: "utf8" }).trim();
+}
+
+/** Renders every release the config installs; returns the manifests per chart key. */
+export function renderReleases(cfg: ObserverConfig): Partial<Record<ChartKey, Manifest[]>> {
+  const values = chartValues(cfg, RENDER_CONTEXT) as Partial<Record<ChartKey, unknown>>;
+  const out: Partial<Record<ChartKey, Manifest[]>> = {};
+  for (const key of Object.keys(CHARTS) as ChartKey[]) {
+    if (values[key] !== undefined) out[key] = helmTemplate(key, values[key], { namespace: cfg.namespace, kubeVersion: "1.34.4" });
   }
   return out;
 }

@@ -10,7 +10,7 @@
 import { spawnSync } from "child_process";
 import * as os from "os";
 import * as path from "path";
-import { INVENTORY } from "../../components/charts/inventory";
+import { INVENTORY } from "../fixtures/inventory";
 
 /** Where the toolchain links its binaries. */
 export function engineBinDir(): string {

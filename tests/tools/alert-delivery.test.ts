@@ -37,7 +37,7 @@ import { alertmanagerConfig, receiverSecretData } from "../../components/alertin
 import { ALERTS, serviceSloRules, stackHealthRules, SLO_LABELS } from "../../components/alerting/rules";
 import { parseConfig } from "../../components/config";
 import { SPAN_METRICS } from "../../components/grafana/metrics-generator";
-import { METRICS } from "../../components/inventory/metrics";
+import { METRICS } from "../fixtures/metrics";
 import { counter, gauge, postMetrics, type ResourceMetrics } from "../helpers/otlp";
 import { freePort, httpJson, LOOPBACK, Processes, waitFor } from "../helpers/processes";
 import { PROMETHEUS_OTLP_PATH } from "../../components/collectors/gateway";
@@ -339,7 +339,7 @@ function exposedTypes(text: string): Map<string, string> {
   return new Map([...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => [m[1]!, m[2]!]));
 }
 
-describe("Prometheus' own metrics that rules and dashboards read (components/inventory/metrics.ts)", () => {
+describe("Prometheus' own metrics that rules and dashboards read (tests/fixtures/metrics.ts)", () => {
   it("are all exposed by the real Prometheus, with the type the inventory says", async () => {
     // The OTLP translation-warnings counter has a `category` label: it shows once something counts. Two attributes
     // that become the same label name (`x.y`, `x_y`) are a label-name collision.

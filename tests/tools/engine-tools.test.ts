@@ -1,7 +1,7 @@
 /**
  * The tool tests run the Prometheus and Alertmanager the stack deploys, not older look-alikes: each binary
  * of the toolchain (tests/helpers/tools.ts) must report exactly the version of the image the pinned
- * kube-prometheus-stack renders (components/charts/inventory.ts, from `helm template`).
+ * kube-prometheus-stack renders (tests/fixtures/rendered-inventory.json, from `helm template`).
  */
 import { deployedVersion, ENGINE_TOOLS, reportedVersion, requireTool, type EngineTool } from "../helpers/tools";
 

@@ -32,7 +32,7 @@ import { durationSeconds } from "../../components/forms";
 import { CONTRACT, POOL_POD_LABELS, APP_POD_LABEL } from "../../components/contract";
 import { endpoints } from "../../components/endpoints";
 import { COLLECTOR_JOBS } from "../../components/alerting/rules";
-import { METRICS } from "../../components/inventory/metrics";
+import { METRICS } from "../fixtures/metrics";
 import { PROD_RAW } from "../helpers/fixtures";
 import { FakeKubePods, type FakePod } from "../helpers/fake-kube-pods";
 import { counter, exponentialHistogram, gauge, histogram, postMetrics, type ResourceMetrics } from "../helpers/otlp";

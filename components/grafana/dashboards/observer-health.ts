@@ -2,7 +2,7 @@
  * Observer health: the pipeline itself. Collectors' accepted/refused/dropped telemetry and exporter queue
  * fill, Loki and Tempo ingestion, Prometheus scrape health and ingestion. Pure.
  *
- * Metric names are the components' own (see the checked-in inventory, components/inventory/metrics.ts);
+ * Metric names are the components' own (see the metric catalogue, tests/fixtures/metrics.ts);
  * every series is filtered by the contract's `cluster` label.
  */
 import { dashboard, labelValuesVariable, prom, row, stat, table, timeseries, type DashboardJson } from "./builder";

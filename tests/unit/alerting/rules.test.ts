@@ -17,7 +17,7 @@ import {
 } from "../../../components/alerting/rules";
 import { prometheusRuleBodies } from "../../../components/alerting/index";
 import { defaultRulesValues } from "../../../components/alerting/values";
-import { isInventoried } from "../../../components/inventory/metrics";
+import { isInventoried } from "../../fixtures/metrics";
 import { CONTRACT_PROM_LABELS } from "../../helpers/contract";
 import { SPAN_METRICS_LABELS } from "../../../components/grafana/metrics-generator";
 import { expectValidCR } from "../../helpers/crd-schema";
@@ -79,7 +79,7 @@ describe("metric names", () => {
     expect(metricNames('sum by (a, b) (rate(x_total{l="y{z}"}[5m])) / on (a) group_left (c) y > 0.5 and absent(up{job="j"})')).toEqual(["x_total", "y", "up"]);
   });
 
-  it("uses only metrics in the inventory (components/inventory/metrics.ts)", () => {
+  it("uses only metrics in the inventory (tests/fixtures/metrics.ts)", () => {
     const used = [...new Set(all.flatMap((a) => metricNames(a.expr)))].sort();
     expect(used.length).toBeGreaterThan(10);
     expect(used.filter((n) => !isInventoried(n))).toEqual([]);

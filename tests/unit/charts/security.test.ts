@@ -1,11 +1,11 @@
 /**
  * Hardening of every chart workload: the exact security settings the builders write (every scenario), that
  * nothing else in the values touches security, and that every rendered container of the inventory
- * (components/charts/inventory.ts, measured with helm template) is restricted — or is exactly one of the
+ * (tests/fixtures/rendered-inventory.json, measured with helm template) is restricted — or is exactly one of the
  * documented HARDENING_EXCEPTIONS — because of a setting we make.
  */
 import { chartValues } from "../../../components/charts/index";
-import { INVENTORY, type InventoryRow } from "../../../components/charts/inventory";
+import { INVENTORY, type InventoryRow } from "../../fixtures/inventory";
 import { isPlainObject } from "../../../components/charts/merge";
 import { OPERATOR_BUILT_CONTAINER_SECURITY } from "../../../components/charts/security";
 import { agentCollectorSpec } from "../../../components/collectors/agent";

@@ -1,4 +1,4 @@
-import { INVENTORY, MEASURED_MIRROR } from "../../../components/charts/inventory";
+import { INVENTORY, MEASURED_MIRROR } from "../../fixtures/inventory";
 import {
   collectorResources,
   footprint,
@@ -72,7 +72,7 @@ describe("sizing table", () => {
   });
 });
 
-describe("inventory (components/charts/inventory.ts) against the sizing table", () => {
+describe("inventory (tests/fixtures/rendered-inventory.json) against the sizing table", () => {
   it("every container that runs has a sizing entry for its profile", () => {
     const missing = INVENTORY.filter((r) => r.runs).filter((r) => r.size === null || SIZING[r.size][profileOf(r.variant)] === null);
     expect(missing).toEqual([]);

@@ -1,4 +1,4 @@
-import { isInventoried, METRICS } from "../../../components/inventory/metrics";
+import { isInventoried, METRICS } from "../../fixtures/metrics";
 
 describe("metric inventory", () => {
   it("names are unique and Prometheus-valid, each citing a file and tag", () => {

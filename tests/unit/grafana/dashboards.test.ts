@@ -7,7 +7,7 @@ import { LOKI_INDEX_LABELS, CONTRACT_PROM_LABELS } from "../../helpers/contract"
 import { DATASOURCE_UIDS, TRACES_TO_METRICS_QUERIES } from "../../../components/grafana/datasources";
 import { DASHBOARDS, dashboardFiles, dashboardJson, type DashboardJson, type PanelJson } from "../../../components/grafana/dashboards";
 import { SERVICE_GRAPH_LABELS, SERVICE_GRAPH_METRICS, SPAN_METRICS, SPAN_METRICS_LABELS } from "../../../components/grafana/metrics-generator";
-import { isInventoried } from "../../../components/inventory/metrics";
+import { isInventoried } from "../../fixtures/metrics";
 import { allQueries, groupingLabels, legendLabels, logqlLabels, promLabels, promMetrics } from "./queries";
 
 const FILES = dashboardFiles();
@@ -231,7 +231,7 @@ describe("queries", () => {
     expect(bad).toEqual([]);
   });
 
-  it("every metric name is in the inventory (components/inventory/metrics.ts)", () => {
+  it("every metric name is in the inventory (tests/fixtures/metrics.ts)", () => {
     const missing = new Set<string>();
     for (const q of queries.filter((x) => x.language === "promql")) {
       for (const m of promMetrics(q.expr)) if (!isInventoried(m)) missing.add(m);
