@@ -109,7 +109,7 @@ const grafanaSchema = z.strictObject({
 });
 
 /** Core keys of `observer:*`, with their schemas. */
-export const coreShape = {
+const coreShape = {
   profile: z.enum(["dev", "prod"], { error: "expected 'dev' or 'prod'" }).optional(),
   namespace: dnsLabel.optional(),
   clusterName: labelValue.refine((s) => s.length > 0, { error: "expected a non-empty cluster name" }).optional(),
@@ -177,7 +177,7 @@ export const coreShape = {
  * Every key of `observer:*`: the core keys and those of each area (components/<area>/config.ts).
  * Unknown keys anywhere are errors (typo protection).
  */
-export const configShape = { ...coreShape, ...collectorsShape, ...alertingShape, ...securityShape, ...prodShape };
+const configShape = { ...coreShape, ...collectorsShape, ...alertingShape, ...securityShape, ...prodShape };
 export const configSchema = z.strictObject(configShape);
 
 // ---------------------------------------------------------------------------------------------
@@ -188,12 +188,12 @@ export const configSchema = z.strictObject(configShape);
 export type ObserverConfig = BaseConfig & CollectorsConfig & AlertingConfig & SecurityConfig & ProdConfig;
 
 /** Defaults that differ by profile. */
-export const PROFILE_DEFAULTS: Readonly<Record<Profile, { retention: ObserverConfig["retention"] }>> = {
+const PROFILE_DEFAULTS: Readonly<Record<Profile, { retention: ObserverConfig["retention"] }>> = {
   dev: { retention: { metrics: "7d", logs: "7d", traces: "3d" } },
   prod: { retention: { metrics: "30d", logs: "30d", traces: "14d" } },
 };
 
-export const DEFAULTS = {
+const DEFAULTS = {
   namespace: "datalayer-observer",
   devClusterName: "local",
   grafanaAdminUser: "admin",

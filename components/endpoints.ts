@@ -151,5 +151,3 @@ export function endpoints(cfg: EndpointConfig) {
     operatorWebhook: ep(`${RELEASES.opentelemetryOperator.fullname}-webhook`, namespace, 443, "https"),
   } as const;
 }
-
-export type Endpoints = ReturnType<typeof endpoints>;

@@ -5,7 +5,7 @@
 /** Marks our objects. The finalizer cleanup hook only touches objects that carry both. */
 export const MANAGED_BY = { key: "app.kubernetes.io/managed-by", value: "observer" } as const;
 export const STACK_LABEL = "observer.datalayer.io/stack";
-export const PART_OF = { key: "app.kubernetes.io/part-of", value: "observer" } as const;
+const PART_OF = { key: "app.kubernetes.io/part-of", value: "observer" } as const;
 
 /**
  * The namespace label the OpenTelemetry Operator's admission webhooks exclude (their `namespaceSelector`,

@@ -10,7 +10,7 @@
 import type { ObserverConfig } from "./config";
 import { KERNELS_POD_MONITOR_APP } from "./labels";
 
-export const KERNELS_POD_MONITOR_NAME = "datalayer-kernels";
+const KERNELS_POD_MONITOR_NAME = "datalayer-kernels";
 
 /** The remote kernels' PodMonitor (monitoring.coreos.com/v1). */
 export function kernelsPodMonitor(cfg: ObserverConfig, labels: Record<string, string>) {

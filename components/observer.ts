@@ -40,7 +40,7 @@ import {
 } from "./charts/secrets";
 
 /** CRDs kube-prometheus-stack and our stage-3 objects need; checked when `crds.prometheus: external`. */
-export const REQUIRED_PROMETHEUS_CRDS = [
+const REQUIRED_PROMETHEUS_CRDS = [
   "alertmanagerconfigs.monitoring.coreos.com",
   "alertmanagers.monitoring.coreos.com",
   "podmonitors.monitoring.coreos.com",

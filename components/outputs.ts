@@ -6,7 +6,7 @@ import { PORTS, RELEASES, endpoints } from "./endpoints";
 import { grafanaUrl } from "./grafana/values";
 
 /** Local port the documented port-forward opens. */
-export const GRAFANA_LOCAL_PORT = 3000;
+const GRAFANA_LOCAL_PORT = 3000;
 
 export interface AccessOutputs {
   grafanaUrl: string;

@@ -9,7 +9,7 @@
  */
 
 /** Repositories of the charts (the Grafana OSS charts moved to grafana-community in 2026). */
-export const REPOS = {
+const REPOS = {
   prometheusCommunity: "https://prometheus-community.github.io/helm-charts",
   grafanaCommunity: "https://grafana-community.github.io/helm-charts",
   openTelemetry: "https://open-telemetry.github.io/opentelemetry-helm-charts",

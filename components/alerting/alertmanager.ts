@@ -31,7 +31,7 @@ export const SECRETS_MOUNT_DIR = `/etc/alertmanager/secrets/${RECEIVERS_SECRET_N
 export const INHIBIT_EQUAL = ["alertname", "cluster", "namespace", "service_name", "job"] as const;
 
 /** Key in the receivers Secret of one credential of one receiver. */
-export function secretKey(
+function secretKey(
   receiver: string,
   field: "slack-api-url" | "webhook-url" | "webhook-token" | "email-auth-password" | "pagerduty-routing-key" | "pagerduty-service-key",
 ): string {

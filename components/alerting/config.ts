@@ -33,8 +33,7 @@ import { SPAN_METRICS_BUCKETS } from "../grafana/metrics-generator";
 export const SEVERITIES = ["critical", "warning", "info"] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-export const RECEIVER_TYPES = ["slack", "webhook", "email", "pagerduty"] as const;
-export type ReceiverType = (typeof RECEIVER_TYPES)[number];
+const RECEIVER_TYPES = ["slack", "webhook", "email", "pagerduty"] as const;
 
 /** The built-in receiver that drops notifications (Watchdog, InfoInhibitor, and the default when none is set). */
 export const NULL_RECEIVER = "null";
@@ -94,7 +93,7 @@ const WEBHOOK_URL_FORM =
  * tokens there), so it is a credential: a Pulumi secret, written only to the receivers Secret (`url_file`).
  * The error never repeats the value.
  */
-export const secretWebhookUrl = z
+const secretWebhookUrl = z
   .string({ error: WEBHOOK_URL_FORM })
   .refine(isWebhookUrl, { error: WEBHOOK_URL_FORM })
   .transform((s) => pulumi.secret(s));

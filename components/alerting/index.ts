@@ -46,7 +46,7 @@ export interface AlertingArgs {
 }
 
 /** A PrometheusRule object (monitoring.coreos.com/v1). */
-export function prometheusRuleBody(
+function prometheusRuleBody(
   name: string,
   namespace: string,
   labels: Record<string, string>,

@@ -90,19 +90,19 @@ export const COLLECTOR_JOBS = {
 export const SIGNALS = ["spans", "metric_points", "log_records"] as const;
 
 /** Prometheus' push endpoints (remote write; native OTLP ingestion). */
-export const PROMETHEUS_PUSH_HANDLERS = ["/api/v1/write", "/api/v1/otlp/v1/metrics"] as const;
+const PROMETHEUS_PUSH_HANDLERS = ["/api/v1/write", "/api/v1/otlp/v1/metrics"] as const;
 
 /** Loki's push routes (`route` label): the Loki push API and OTLP logs. */
-export const LOKI_PUSH_ROUTES = ["loki_api_v1_push", "otlp_v1_logs"] as const;
+const LOKI_PUSH_ROUTES = ["loki_api_v1_push", "otlp_v1_logs"] as const;
 
 /** Span kinds that are a service's own requests (what its SLO is about). */
-export const SLO_SPAN_KINDS = ["SPAN_KIND_SERVER", "SPAN_KIND_CONSUMER"] as const;
+const SLO_SPAN_KINDS = ["SPAN_KIND_SERVER", "SPAN_KIND_CONSUMER"] as const;
 
 /** Labels every SLO alert is aggregated by (metadata-contract Prometheus label names). */
 export const SLO_LABELS = ["cluster", "service_namespace", "namespace", "service_name"] as const;
 
 /** Burn-rate windows: [long, short, burn-rate factor], per severity (SRE workbook, table 5-8). */
-export const BURN_WINDOWS: Readonly<Record<"critical" | "warning", readonly (readonly [string, string, number])[]>> = {
+const BURN_WINDOWS: Readonly<Record<"critical" | "warning", readonly (readonly [string, string, number])[]>> = {
   critical: [
     ["1h", "5m", 14.4],
     ["6h", "30m", 6],
@@ -114,7 +114,7 @@ export const BURN_WINDOWS: Readonly<Record<"critical" | "warning", readonly (rea
 };
 
 /** `runbook_url` of an alert: its section (`## <AlertName>`) in docs/runbooks.md. */
-export function runbookUrl(cfg: Pick<ObserverConfig, "alerting">, alert: AlertName): string {
+function runbookUrl(cfg: Pick<ObserverConfig, "alerting">, alert: AlertName): string {
   return `${cfg.alerting.runbookBaseUrl}#${runbookAnchor(alert)}`;
 }
 
@@ -339,7 +339,7 @@ function num(n: number): string {
 }
 
 /** The `le` value Tempo writes for a bucket bound (Go's FormatFloat 'f', -1). */
-export function leLabel(bound: number): string {
+function leLabel(bound: number): string {
   return String(bound);
 }
 

@@ -19,17 +19,17 @@ import { GRAFANA_ADMIN_KEYS, GRAFANA_ADMIN_SECRET } from "./secrets";
 import { GRAFANA_TMP_VOLUMES } from "./security";
 
 /** Name of the init container. */
-export const GRAFANA_ADMIN_PASSWORD_INIT = "observer-admin-password";
+const GRAFANA_ADMIN_PASSWORD_INIT = "observer-admin-password";
 
 /** The grafana subchart's volumes the container shares with Grafana (templates/_pod.tpl: `storage`, `config`). */
-export const GRAFANA_VOLUMES = { storage: "storage", config: "config" } as const;
+const GRAFANA_VOLUMES = { storage: "storage", config: "config" } as const;
 
 /** Grafana's data directory (`[paths] data` of the chart's grafana.ini) and its SQLite database. */
-export const GRAFANA_DATA_PATH = "/var/lib/grafana";
-export const GRAFANA_DATABASE = `${GRAFANA_DATA_PATH}/grafana.db`;
+const GRAFANA_DATA_PATH = "/var/lib/grafana";
+const GRAFANA_DATABASE = `${GRAFANA_DATA_PATH}/grafana.db`;
 
 /** The shell script of the init container (`sh -c`); reads the password from `$GF_SECURITY_ADMIN_PASSWORD`. */
-export function adminPasswordScript(): string {
+function adminPasswordScript(): string {
   return [
     "set -eu",
     `if [ ! -s ${GRAFANA_DATABASE} ]; then`,

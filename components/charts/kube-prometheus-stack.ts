@@ -29,7 +29,7 @@ export { GRAFANA_ADMIN_SECRET, GRAFANA_ADMIN_KEYS };
 export const RULE_SELECTOR_LABELS = { "monitoring.datalayer.io/instance": "observer" } as const;
 
 /** Name of Prometheus' default scrape class (adds the contract labels to every scraped target). */
-export const CONTRACT_SCRAPE_CLASS = "observer-contract";
+const CONTRACT_SCRAPE_CLASS = "observer-contract";
 
 /** Pod label → Prometheus meta label of a target's pod (`datalayer.io/app` → `__meta_kubernetes_pod_label_datalayer_io_app`). */
 function podLabelMeta(label: string): string {

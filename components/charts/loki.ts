@@ -22,13 +22,13 @@ import { podSecurity } from "./security";
 import type { ChartSpec } from "./spec";
 
 /** TSDB schema v13 from this date (a fixed past date: changing it would rewrite the schema history). */
-export const LOKI_SCHEMA_FROM = "2024-04-01";
+const LOKI_SCHEMA_FROM = "2024-04-01";
 
 /**
  * Placeholder bucket names for filesystem storage: the chart requires `bucketNames` even when no bucket
  * is used (grafana/loki#14841); with `type: filesystem` they name nothing.
  */
-export const LOKI_FILESYSTEM_BUCKETS = { chunks: "chunks", ruler: "ruler", admin: "admin" } as const;
+const LOKI_FILESYSTEM_BUCKETS = { chunks: "chunks", ruler: "ruler", admin: "admin" } as const;
 
 function limitsConfig(cfg: ObserverConfig): Record<string, unknown> {
   return {

@@ -34,19 +34,19 @@ import { podSecurity } from "./security";
 import type { ChartContext, ChartSpec, ClusterScopedObject } from "./spec";
 
 /** Validity of the chart-generated webhook CA and certificate: five years (`certPeriodDays`). */
-export const WEBHOOK_CERT_VALIDITY_DAYS = 1826;
+const WEBHOOK_CERT_VALIDITY_DAYS = 1826;
 
 /**
  * The chart-generated certificate's Secret in the year of `now` (UTC): `observer-otel-operator-webhook-cert-2026`,
  * or with `operator.webhookCertificate.rotation` appended (`…-2026-2`): a new name makes the chart issue a new
  * certificate.
  */
-export function webhookCertSecretName(now: Date, rotation?: string): string {
+function webhookCertSecretName(now: Date, rotation?: string): string {
   return `${RELEASES.opentelemetryOperator.fullname}-webhook-cert-${now.getUTCFullYear()}${rotation !== undefined ? `-${rotation}` : ""}`;
 }
 
 /** The chart's `admissionWebhooks` block: the chart's own certificate, renewed yearly, or cert-manager's. */
-export function webhookCertificateValues(cfg: ObserverConfig, ctx: Pick<ChartContext, "now">): Record<string, unknown> {
+function webhookCertificateValues(cfg: ObserverConfig, ctx: Pick<ChartContext, "now">): Record<string, unknown> {
   const w = cfg.operator.webhookCertificate;
   if (w.source === "cert-manager") {
     return {

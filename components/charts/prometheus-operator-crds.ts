@@ -9,7 +9,7 @@ import { keepAnnotations } from "./common";
 import type { ChartSpec } from "./spec";
 
 /** The CRDs the chart can install (each has an `enabled` toggle). */
-export const PROMETHEUS_OPERATOR_CRDS = [
+const PROMETHEUS_OPERATOR_CRDS = [
   "alertmanagerconfigs",
   "alertmanagers",
   "podmonitors",

@@ -21,7 +21,7 @@ interface Ids {
 }
 
 /** The non-root ids each workload runs as: the pinned charts' own defaults for that image. */
-export const WORKLOAD_IDS = {
+const WORKLOAD_IDS = {
   /** grafana chart `securityContext` (the image's `grafana` user). */
   grafana: { runAsUser: 472, runAsGroup: 472, fsGroup: 472 },
   /** kube-prometheus-stack `prometheus.prometheusSpec.securityContext` / `alertmanager.alertmanagerSpec.securityContext`. */
@@ -67,15 +67,3 @@ export const GRAFANA_TMP_VOLUMES = {
   dashboardsSidecar: "sc-dashboard-tmp",
   datasourcesSidecar: "sc-datasources-tmp",
 } as const;
-
-/**
- * The operator-built Prometheus and Alertmanager pods: their containers (`prometheus`, `alertmanager`,
- * `config-reloader`, `init-config-reloader`) get this context from the Prometheus Operator itself
- * (pkg/prometheus/server/statefulset.go, pkg/alertmanager/statefulset.go, pkg/operator/config_reloader.go at
- * v0.93.0); the pod-level half (non-root ids, seccomp) is ours, through the CRs' `securityContext`.
- */
-export const OPERATOR_BUILT_CONTAINER_SECURITY = Object.freeze({
-  allowPrivilegeEscalation: false,
-  readOnlyRootFilesystem: true,
-  capabilities: Object.freeze({ drop: Object.freeze(["ALL"]) }),
-});

@@ -27,12 +27,12 @@ import {
 
 export const POD_LOGS_DIR = "/var/log/pods";
 /** Docker (cri-dockerd) keeps the real files here; /var/log/pods holds symlinks to them. */
-export const DOCKER_CONTAINERS_DIR = "/var/lib/docker/containers";
+const DOCKER_CONTAINERS_DIR = "/var/lib/docker/containers";
 /** Mount path of the node-local state (file offsets, persistent queue). */
 export const AGENT_STATE_PATH = "/var/lib/otelcol/agent";
-export const AGENT_STORAGE = "file_storage/agent";
-export const NODE_NAME_ENV = "K8S_NODE_NAME";
-export const AGENT_PROCESSORS = ["memory_limiter", "k8s_attributes", "filter/otlp-opt-out", "transform/contract", "batch"] as const;
+const AGENT_STORAGE = "file_storage/agent";
+const NODE_NAME_ENV = "K8S_NODE_NAME";
+const AGENT_PROCESSORS = ["memory_limiter", "k8s_attributes", "filter/otlp-opt-out", "transform/contract", "batch"] as const;
 
 /**
  * A new record starts with an asctime timestamp (`2024-05-01 12:00:00,123`, also ISO `T`), or with
@@ -61,7 +61,7 @@ const PY = "attributes.otel_python";
  * between two lines of a stderr traceback would end it, and the rest of the traceback would be glued
  * to that stdout line. Removed once the records are whole.
  */
-export const RECOMBINE_SOURCE = 'attributes["observer.recombine.source"]';
+const RECOMBINE_SOURCE = 'attributes["observer.recombine.source"]';
 
 /** filelog operators, in order. */
 export function agentOperators(): JsonObject[] {

@@ -5,8 +5,8 @@ import type { ObserverConfig } from "../config";
 import type { JsonObject } from "./common";
 import { collectorWaitFor, WAIT_FOR_ANNOTATION } from "./readiness";
 
-export const COLLECTOR_API_VERSION = "opentelemetry.io/v1beta1";
-export const COLLECTOR_KIND = "OpenTelemetryCollector";
+const COLLECTOR_API_VERSION = "opentelemetry.io/v1beta1";
+const COLLECTOR_KIND = "OpenTelemetryCollector";
 
 /** An OpenTelemetryCollector body carrying the readiness annotation Pulumi waits on. */
 export function collectorCRBody(name: string, cfg: ObserverConfig, spec: JsonObject, labels: Record<string, string>) {

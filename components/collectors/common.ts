@@ -25,11 +25,11 @@ export function toJson(value: object): JsonObject {
  * clash cannot happen whatever the operator version. The operator derives its
  * `<name>-collector-monitoring` Service port from this reader (internal/otelconfig MetricsEndpoint).
  */
-export const SELF_METRICS_PORT = 8889;
+const SELF_METRICS_PORT = 8889;
 /** Name of the port on the operator's `<name>-collector-monitoring` Service. */
 export const MONITORING_PORT_NAME = "monitoring";
 /** health_check extension port (the operator wires the pod probes to it). */
-export const HEALTH_CHECK_PORT = 13133;
+const HEALTH_CHECK_PORT = 13133;
 
 /** ServiceAccounts we create for the collectors (`spec.serviceAccount`). */
 export const SERVICE_ACCOUNTS = {
@@ -154,7 +154,7 @@ export function healthCheck(): JsonObject {
 }
 
 /** Container security for both collectors (the agent overrides the user: it reads root-owned files). */
-export function containerSecurity(): JsonObject {
+function containerSecurity(): JsonObject {
   return toJson(restrictedContainerSecurityContext());
 }
 

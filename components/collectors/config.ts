@@ -98,7 +98,7 @@ export interface CollectorsConfig {
 type RawCollectors = z.infer<z.ZodObject<typeof collectorsShape>>;
 
 /** Defaults of this area (the gateway's replica count is the sizing table's, components/sizing.ts). */
-export const COLLECTORS_DEFAULTS = {
+const COLLECTORS_DEFAULTS = {
   jobLabel: "otel" as JobLabelMode,
   gatewayMaxReplicas: 6,
   queueStorage: "4Gi",

@@ -43,12 +43,12 @@ export function producerFor(row: ContractRow): ContractProducer {
 }
 
 /** Every contract row with its producer, in table order. */
-export function contractProducers(rows: readonly ContractRow[] = CONTRACT): { row: ContractRow; producer: ContractProducer }[] {
+function contractProducers(rows: readonly ContractRow[] = CONTRACT): { row: ContractRow; producer: ContractProducer }[] {
   return rows.map((row) => ({ row, producer: producerFor(row) }));
 }
 
 /** `resource.attributes["x"]` in OTTL. */
-export function resourceAttr(name: string): string {
+function resourceAttr(name: string): string {
   return `resource.attributes[${JSON.stringify(name)}]`;
 }
 

@@ -23,16 +23,16 @@ import {
 } from "./common";
 
 /** Storage extension backing the gateway's persistent sending queues (prod). */
-export const GATEWAY_QUEUE_STORAGE = "file_storage/queue";
+const GATEWAY_QUEUE_STORAGE = "file_storage/queue";
 /** Mount path of the per-replica queue volume (prod). */
-export const GATEWAY_QUEUE_PATH = "/var/lib/otelcol/queue";
+const GATEWAY_QUEUE_PATH = "/var/lib/otelcol/queue";
 /** Name of the StatefulSet volumeClaimTemplate holding the queue (prod). */
-export const GATEWAY_QUEUE_VOLUME = "queue";
+const GATEWAY_QUEUE_VOLUME = "queue";
 
 /** Processor order of every gateway pipeline; the metrics pipeline may add the legacy job step before batch. */
-export const GATEWAY_PROCESSORS = ["memory_limiter", "k8s_attributes", "transform/contract", "batch"] as const;
+const GATEWAY_PROCESSORS = ["memory_limiter", "k8s_attributes", "transform/contract", "batch"] as const;
 /** Metrics-only processor giving `job = service.namespace` (config `metrics.jobLabel: legacy`). */
-export const LEGACY_JOB_PROCESSOR = "transform/prometheus-job-legacy";
+const LEGACY_JOB_PROCESSOR = "transform/prometheus-job-legacy";
 
 /** Prometheus' OTLP ingestion path (needs `enableOTLPReceiver: true`). */
 export const PROMETHEUS_OTLP_PATH = "/api/v1/otlp/v1/metrics";

@@ -9,7 +9,7 @@ import { collectorInstanceLabel } from "../endpoints";
 import { SERVICE_MONITOR_LABELS } from "../labels";
 import { MONITORING_PORT_NAME } from "./common";
 
-export function serviceMonitorName(collector: string): string {
+function serviceMonitorName(collector: string): string {
   return `${collector}-collector-self`;
 }
 

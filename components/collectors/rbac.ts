@@ -5,10 +5,10 @@
  */
 import { SERVICE_ACCOUNTS } from "./common";
 
-export const READ_VERBS = ["get", "list", "watch"] as const;
+const READ_VERBS = ["get", "list", "watch"] as const;
 
 /** Cluster-scoped names must not collide between two installs: they carry the namespace. */
-export function clusterRoleName(namespace: string): string {
+function clusterRoleName(namespace: string): string {
   return `observer-collectors-${namespace}`;
 }
 

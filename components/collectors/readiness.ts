@@ -10,7 +10,7 @@
 import type { JsonObject } from "./common";
 
 export const WAIT_FOR_ANNOTATION = "pulumi.com/waitFor";
-export const READY_CONDITION = "condition=Ready";
+const READY_CONDITION = "condition=Ready";
 
 /**
  * The waitFor value for a collector spec: `Ready`, plus all pods ready when the replica count is

@@ -49,7 +49,7 @@ export const LOKI_TRACE_ID_FIELD = "trace_id";
 export const LOKI_TRACE_ID_LINE_REGEX = "trace_id=(\\w+)";
 
 /** Tenant header Loki reads when multi-tenant. */
-export const LOKI_TENANT_HEADER = "X-Scope-OrgID";
+const LOKI_TENANT_HEADER = "X-Scope-OrgID";
 
 /** One Grafana datasource provisioning entry (the subset of keys we use). */
 export interface DatasourceProvisioning {

@@ -60,7 +60,7 @@ export const SPAN_METRICS_BUCKETS: readonly number[] = [
  * Upper bounds (seconds) of the service-graph request histograms, in both charts: Tempo's default
  * (`prometheus.ExponentialBuckets(0.1, 2, 8)`), stated for the same reason.
  */
-export const SERVICE_GRAPH_BUCKETS: readonly number[] = [0.1, 0.2, 0.4, 0.8, 1.6, 3.2, 6.4, 12.8];
+const SERVICE_GRAPH_BUCKETS: readonly number[] = [0.1, 0.2, 0.4, 0.8, 1.6, 3.2, 6.4, 12.8];
 
 /** Processors enabled (Tempo names). */
 export const GENERATOR_PROCESSORS = ["service-graphs", "span-metrics"] as const;
@@ -70,36 +70,6 @@ export const SPAN_METRICS_DIMENSIONS = ["service.namespace", "app", "namespace"]
 
 /** Contract attributes on service-graph edges (`client_<label>` / `server_<label>`). */
 export const SERVICE_GRAPH_DIMENSIONS = ["service.namespace", "namespace"] as const;
-
-/**
- * Every label the generator puts on span metrics: the intrinsic dimensions we keep (Tempo names),
- * the mapped service name, the contract dimensions, the external `cluster` label and `le` on buckets.
- */
-export const SPAN_METRICS_LABELS = [
-  "service",
-  "service_name",
-  "span_name",
-  "span_kind",
-  "status_code",
-  "service_namespace",
-  "app",
-  "namespace",
-  "cluster",
-  "le",
-] as const;
-
-/** Labels on service-graph series (Tempo 2.10.8 servicegraphs processor, client/server prefixed dimensions). */
-export const SERVICE_GRAPH_LABELS = [
-  "client",
-  "server",
-  "connection_type",
-  "client_service_namespace",
-  "server_service_namespace",
-  "client_namespace",
-  "server_namespace",
-  "cluster",
-  "le",
-] as const;
 
 /** Values for the tempo chart: `tempo.metricsGenerator` and `tempo.overrides`. */
 export function tempoMetricsGeneratorValues(cfg: EndpointConfig & Pick<BaseConfig, "clusterName">): Record<string, unknown> {

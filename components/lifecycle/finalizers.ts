@@ -42,9 +42,6 @@ export interface Logger {
   info(message: string): void;
 }
 
-/** The finalizer the OpenTelemetry Operator adds to collectors when it manages RBAC itself. */
-export const COLLECTOR_FINALIZER = "opentelemetrycollector.opentelemetry.io/finalizer";
-
 /**
  * True for a finalizer the OpenTelemetry Operator owns: its domain is `opentelemetry.io` or a subdomain
  * (`opentelemetrycollector.opentelemetry.io/finalizer`, and the same form for its other kinds). Nobody
@@ -82,7 +79,7 @@ export function ownedSelector(stackLabel: string): string {
 }
 
 /** True when the object carries both of our labels with the exact values. */
-export function isOwned(obj: KubeObject, stackLabel: string): boolean {
+function isOwned(obj: KubeObject, stackLabel: string): boolean {
   const labels = obj.metadata?.labels ?? {};
   return labels[MANAGED_BY.key] === MANAGED_BY.value && labels[STACK_LABEL] === stackLabel;
 }
@@ -108,7 +105,7 @@ export type OperatorState =
   | { readonly state: "not-installed" }
   | { readonly state: "no-ready-replica"; readonly replicas: number };
 
-export async function operatorState(api: KubeApi, operator: OperatorRef): Promise<OperatorState> {
+async function operatorState(api: KubeApi, operator: OperatorRef): Promise<OperatorState> {
   const d = await api.getDeployment(operator.namespace, operator.name);
   if (d === null) return { state: "not-installed" };
   const ready = Number(d.status?.readyReplicas ?? 0);
@@ -158,7 +155,7 @@ function name(kind: string, namespace: string | undefined, n: string | undefined
 }
 
 /** A rejection by an admission webhook that could not be called (`failed calling webhook`), as the API server words it. */
-export function isWebhookCallFailure(err: unknown): boolean {
+function isWebhookCallFailure(err: unknown): boolean {
   return err instanceof KubeApiError && /failed calling webhook/i.test(err.message);
 }
 
@@ -168,7 +165,7 @@ function isPreconditionFailure(err: unknown): boolean {
 }
 
 /** The JSON patch that removes the operator's finalizers, valid only for this uid and this exact finalizer list. */
-export function removeOperatorFinalizersPatch(obj: KubeObject): JsonPatchOp[] {
+function removeOperatorFinalizersPatch(obj: KubeObject): JsonPatchOp[] {
   const finalizers = obj.metadata?.finalizers ?? [];
   return [
     { op: "test", path: "/metadata/uid", value: obj.metadata?.uid },

@@ -144,7 +144,7 @@ export interface InstallPreflightHookOptions extends LifecycleHookOptions {
 }
 
 /** The callback of the install pre-flight: throws one message naming every cluster-wide object owned elsewhere. */
-export function installPreflightCallback(opts: InstallPreflightHookOptions): pulumi.ResourceHookFunction {
+function installPreflightCallback(opts: InstallPreflightHookOptions): pulumi.ResourceHookFunction {
   const api = lazyApi(opts);
   return async () => {
     await runInstallConflictPreflight(await api(), opts.namespace);

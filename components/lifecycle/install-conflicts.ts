@@ -55,7 +55,7 @@ export function foreignOwner(existing: KubeObject, expected: ClusterScopedObject
   return "nobody known (no Helm release annotations)";
 }
 
-export class InstallConflictError extends Error {
+class InstallConflictError extends Error {
   constructor(message: string) {
     super(message);
     this.name = "InstallConflictError";

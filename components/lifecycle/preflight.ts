@@ -8,7 +8,7 @@
 import type { KubeApi, KubeObject } from "./kube-api";
 
 /** API group of the Prometheus Operator CRDs. */
-export const PROMETHEUS_OPERATOR_GROUP = "monitoring.coreos.com";
+const PROMETHEUS_OPERATOR_GROUP = "monitoring.coreos.com";
 
 /** What Helm reads to decide a release owns an object. */
 export const HELM_OWNERSHIP = {
@@ -46,7 +46,7 @@ function ownerOf(crd: CrdMetadata): string {
 }
 
 /** True when Helm would accept `release` as the owner of this CRD. */
-export function isOwnedByRelease(crd: CrdMetadata, release: CrdRelease): boolean {
+function isOwnedByRelease(crd: CrdMetadata, release: CrdRelease): boolean {
   return (
     crd.labels?.[HELM_OWNERSHIP.managedByLabel] === HELM_OWNERSHIP.managedByValue &&
     crd.annotations?.[HELM_OWNERSHIP.releaseNameAnnotation] === release.releaseName &&

@@ -156,7 +156,7 @@ export interface ProdConfig {
  * rejected batch, so a narrower window loses every retried batch that arrives after newer data (measured with
  * Prometheus 3.14.0, tests/tools/metrics-roundtrip.test.ts).
  */
-export const PROD_DEFAULTS = {
+const PROD_DEFAULTS = {
   dev: { prometheus: { retentionSize: "", storageSize: "10Gi", outOfOrderTimeWindow: "10m" } },
   prod: { prometheus: { retentionSize: "45GB", storageSize: "50Gi", outOfOrderTimeWindow: "20m" } },
 } as const;

@@ -226,7 +226,7 @@ export function workloads(namespace: string): Readonly<Record<WorkloadKey, Workl
 }
 
 /** Container ports the flows use (pod ports: NetworkPolicy never sees Service ports). */
-export const POD_PORTS = {
+const POD_PORTS = {
   otelOperatorWebhook: PORTS.operatorWebhook, // 9443
   /** Prometheus Operator's TLS listener: admission webhooks and metrics (`prometheusOperator.tls.internalPort`). */
   prometheusOperatorWebhook: 10250,
@@ -312,7 +312,7 @@ export function objectStorageEgress(os: { readonly endpoint: string; readonly in
 }
 
 /** A CIDR block that means "any address" (a `/0`). */
-export function isAnyAddress(cidr: string): boolean {
+function isAnyAddress(cidr: string): boolean {
   return /\/0$/.test(cidr);
 }
 
@@ -324,7 +324,7 @@ export const API_SERVER_ENTITIES: readonly CiliumEntity[] = ["kube-apiserver", "
  * `ports`: entities with `cni: cilium`; ports only while the configured CIDRs include "any address" (the default:
  * matched by every CNI); `ipBlock`s of the configured CIDRs otherwise.
  */
-export function apiServerRule(config: NetworkPolicyConfig, ports: PolicyPort[]): PolicyRule {
+function apiServerRule(config: NetworkPolicyConfig, ports: PolicyPort[]): PolicyRule {
   if (config.cni === "cilium") return { entities: [...API_SERVER_ENTITIES], ports };
   if (config.apiServer.cidrs.some(isAnyAddress)) return { ports };
   return { peers: config.apiServer.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports };
@@ -334,7 +334,7 @@ export function apiServerRule(config: NetworkPolicyConfig, ports: PolicyPort[]):
  * The ingress rules admitting the ingress controller's connections on `ports`: its pods (in its namespace, or any),
  * the addresses it connects from (ports only when one is a `/0`), and its Cilium entities (a CiliumNetworkPolicy).
  */
-export function ingressSourceRules(source: IngressControllerSource, ports: PolicyPort[]): PolicyRule[] {
+function ingressSourceRules(source: IngressControllerSource, ports: PolicyPort[]): PolicyRule[] {
   const rules: PolicyRule[] = [];
   if (source.pods) {
     const namespaceSelector: LabelSelector = source.pods.namespace !== undefined ? { matchLabels: { "kubernetes.io/metadata.name": source.pods.namespace } } : {};

@@ -62,10 +62,6 @@ export function restrictedContainerSecurityContext(ids: { runAsUser?: number; ru
   };
 }
 
-/** Frozen copies of the defaults, for values objects that take them as they are. */
-export const POD_SECURITY_CONTEXT: Readonly<PodSecurityContext> = Object.freeze(restrictedPodSecurityContext());
-export const CONTAINER_SECURITY_CONTEXT: Readonly<ContainerSecurityContext> = Object.freeze(restrictedContainerSecurityContext());
-
 /**
  * The log agent (OpenTelemetry Collector DaemonSet reading /var/log/pods). Container runtimes
  * (containerd, CRI-O) write pod log files owned by root with mode 0640 under root-owned directories,
@@ -198,7 +194,7 @@ export type PodSecurityLevel = "privileged" | "baseline" | "restricted";
  * older evaluates with the newest checks it knows). Pinned so that a cluster upgrade that tightens a standard
  * changes nothing until this is bumped on purpose.
  */
-export const POD_SECURITY_VERSION = "v1.34";
+const POD_SECURITY_VERSION = "v1.34";
 
 /**
  * The levels our namespace declares to Pod Security Admission.
@@ -212,7 +208,7 @@ export const POD_SECURITY_VERSION = "v1.34";
  *   two exceptions), so applying shows exactly those two as warnings and the audit log records them; anything new
  *   that is not restricted shows up the same way.
  */
-export const NAMESPACE_POD_SECURITY: Readonly<{ enforce: PodSecurityLevel; warn: PodSecurityLevel; audit: PodSecurityLevel }> = Object.freeze({
+const NAMESPACE_POD_SECURITY: Readonly<{ enforce: PodSecurityLevel; warn: PodSecurityLevel; audit: PodSecurityLevel }> = Object.freeze({
   enforce: "privileged",
   warn: "restricted",
   audit: "restricted",

@@ -17,7 +17,7 @@ import * as path from "node:path";
 
 import { COLLECTORS, PORTS, RELEASES } from "../../components/endpoints";
 import { RULE_OBJECTS } from "../../components/alerting/rules";
-import { COLLECTOR_FINALIZER } from "../../components/lifecycle/finalizers";
+import { COLLECTOR_FINALIZER } from "../helpers/opentelemetry-operator";
 import { changedKeys, clusterScopedLeftovers, conditions, podTemplates, unreadyWorkloads } from "./lib/assertions";
 import { EngineCluster } from "./lib/cluster";
 import { run, waitFor } from "./lib/proc";

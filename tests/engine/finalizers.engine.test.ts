@@ -8,7 +8,7 @@
  *   - wedged: its Deployment reports ready, it reconciles nothing, and its webhooks do not answer
  * Each destroy must complete in one pass within 2 minutes and leave nothing of ours.
  */
-import { COLLECTOR_FINALIZER } from "../../components/lifecycle/finalizers";
+import { COLLECTOR_FINALIZER } from "../helpers/opentelemetry-operator";
 import { RELEASES } from "../../components/endpoints";
 import { WEBHOOK_BYPASS_LABEL } from "../../components/labels";
 import { clusterScopedLeftovers } from "./lib/assertions";

@@ -7,7 +7,7 @@
  *      (ready, not reconciling): one pass within 2 minutes; the namespace, the CRDs and every PVC are kept
  *   5. a new `up` of the stack adopts what was kept, in one pass, with the same volumes
  */
-import { COLLECTOR_FINALIZER } from "../../components/lifecycle/finalizers";
+import { COLLECTOR_FINALIZER } from "../helpers/opentelemetry-operator";
 import { conditions } from "./lib/assertions";
 import { recordBench } from "./lib/bench";
 import { EngineCluster } from "./lib/cluster";

@@ -109,7 +109,7 @@ export interface DashboardJson {
 }
 
 /** Schema version of the dashboard model we write (Grafana migrates older ones on load). */
-export const SCHEMA_VERSION = 41;
+const SCHEMA_VERSION = 41;
 
 /** A panel before layout: everything but `id` and `gridPos.x/y`. */
 export type PanelSpec = Omit<PanelJson, "id" | "gridPos"> & { w: number; h: number };

@@ -8,9 +8,9 @@ import { SERVICE_GRAPH_METRICS, SPAN_METRICS } from "../metrics-generator";
 export const CLUSTER = `cluster=~"$cluster"`;
 
 /** Inbound work only (server and consumer spans), so a call is not counted once per hop. */
-export const INBOUND = `span_kind=~"SPAN_KIND_SERVER|SPAN_KIND_CONSUMER"`;
+const INBOUND = `span_kind=~"SPAN_KIND_SERVER|SPAN_KIND_CONSUMER"`;
 
-export const ERROR_STATUS = `status_code="STATUS_CODE_ERROR"`;
+const ERROR_STATUS = `status_code="STATUS_CODE_ERROR"`;
 
 /** Loki levels counted as errors (`detected_level` is Loki's normalised level). */
 export const ERROR_LEVELS = `detected_level=~"error|critical|fatal"`;

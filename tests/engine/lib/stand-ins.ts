@@ -16,7 +16,7 @@
 import * as https from "node:https";
 import type { AddressInfo } from "node:net";
 
-import { COLLECTOR_FINALIZER } from "../../../components/lifecycle/finalizers";
+import { COLLECTOR_FINALIZER } from "../../helpers/opentelemetry-operator";
 import type { EgressProxy } from "./egress-proxy";
 import type { Kube, KubeObject } from "./kube";
 import { Loop } from "./proc";

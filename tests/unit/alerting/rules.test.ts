@@ -19,7 +19,7 @@ import { prometheusRuleBodies } from "../../../components/alerting/index";
 import { defaultRulesValues } from "../../../components/alerting/values";
 import { isInventoried } from "../../fixtures/metrics";
 import { CONTRACT_PROM_LABELS } from "../../helpers/contract";
-import { SPAN_METRICS_LABELS } from "../../../components/grafana/metrics-generator";
+import { SPAN_METRICS_LABELS } from "../../fixtures/metrics";
 import { expectValidCR } from "../../helpers/crd-schema";
 
 const cfg = parseConfig({ alerting: { slo: { services: { "billing.api": { availability: 0.999, latency: { threshold: 0.512 } }, noisy: { enabled: false } } } } });

@@ -7,7 +7,7 @@
 import { chartValues } from "../../../components/charts/index";
 import { INVENTORY, type InventoryRow } from "../../fixtures/inventory";
 import { isPlainObject } from "../../../components/charts/merge";
-import { OPERATOR_BUILT_CONTAINER_SECURITY } from "../../../components/charts/security";
+import { OPERATOR_BUILT_CONTAINER_SECURITY } from "../../fixtures/facts";
 import { agentCollectorSpec } from "../../../components/collectors/agent";
 import { gatewayCollectorSpec } from "../../../components/collectors/gateway";
 import type { ObserverConfig } from "../../../components/config";

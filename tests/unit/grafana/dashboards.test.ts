@@ -6,7 +6,8 @@
 import { LOKI_INDEX_LABELS, CONTRACT_PROM_LABELS } from "../../helpers/contract";
 import { DATASOURCE_UIDS, TRACES_TO_METRICS_QUERIES } from "../../../components/grafana/datasources";
 import { DASHBOARDS, dashboardFiles, dashboardJson, type DashboardJson, type PanelJson } from "../../../components/grafana/dashboards";
-import { SERVICE_GRAPH_LABELS, SERVICE_GRAPH_METRICS, SPAN_METRICS, SPAN_METRICS_LABELS } from "../../../components/grafana/metrics-generator";
+import { SERVICE_GRAPH_METRICS, SPAN_METRICS } from "../../../components/grafana/metrics-generator";
+import { SERVICE_GRAPH_LABELS, SPAN_METRICS_LABELS } from "../../fixtures/metrics";
 import { isInventoried } from "../../fixtures/metrics";
 import { allQueries, groupingLabels, legendLabels, logqlLabels, promLabels, promMetrics } from "./queries";
 

@@ -13,9 +13,9 @@ import {
   GENERATOR_PROCESSORS,
   SERVICE_GRAPH_DIMENSIONS,
   SPAN_METRICS_DIMENSIONS,
-  SPAN_METRICS_LABELS,
   tempoMetricsGeneratorValues,
 } from "../../../components/grafana/metrics-generator";
+import { SPAN_METRICS_LABELS } from "../../fixtures/metrics";
 import { EXEMPLAR_TRACE_ID_LABEL } from "../../../components/grafana/datasources";
 
 const TEMPO_VALUES = path.resolve(__dirname, "../../../../shared/reference/charts/tempo/values.yaml");

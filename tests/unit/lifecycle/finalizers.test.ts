@@ -5,7 +5,6 @@
  * unreachable admission webhook. The same cases run against a real API server in the real-engine lane.
  */
 import {
-  COLLECTOR_FINALIZER,
   OPENTELEMETRY_KINDS,
   cleanUpBeforeDelete,
   cleanUpOwnedBeforeOperatorDelete,
@@ -15,6 +14,7 @@ import {
   type CleanupOptions,
   type CrTarget,
 } from "../../../components/lifecycle/finalizers";
+import { COLLECTOR_FINALIZER } from "../../helpers/opentelemetry-operator";
 import { createHttpTransport, createKubeApiOverTransport, KubeApiError, type KubeApi, type KubeObject } from "../../../components/lifecycle/kube-api";
 import { MANAGED_BY, STACK_LABEL, WEBHOOK_BYPASS_LABEL } from "../../../components/labels";
 import { FakeApiServer } from "./fake-apiserver";

@@ -13,7 +13,7 @@ import {
   externalCrdCheckCallback,
   HOOK_NAMES,
 } from "../../../components/lifecycle/hooks";
-import { COLLECTOR_FINALIZER } from "../../../components/lifecycle/finalizers";
+import { COLLECTOR_FINALIZER } from "../../helpers/opentelemetry-operator";
 import { createHttpTransport, createKubeApiOverTransport, type KubeApi } from "../../../components/lifecycle/kube-api";
 import { commonLabels, stackLabelValue } from "../../../components/labels";
 import { FakeApiServer } from "./fake-apiserver";

@@ -1,13 +1,14 @@
 /** Pod security defaults, the log agent exception, and the audit check. */
 import {
-  CONTAINER_SECURITY_CONTEXT,
   HARDENING_EXCEPTIONS,
   LOG_AGENT_SECURITY,
-  POD_SECURITY_CONTEXT,
   auditContainerSecurity,
   restrictedContainerSecurityContext,
   restrictedPodSecurityContext,
 } from "../../../components/security/pod-security";
+
+const CONTAINER_SECURITY_CONTEXT = restrictedContainerSecurityContext();
+const POD_SECURITY_CONTEXT = restrictedPodSecurityContext();
 
 describe("restricted defaults", () => {
   test("container: non-root, read-only root fs, no escalation, drop ALL, RuntimeDefault", () => {
