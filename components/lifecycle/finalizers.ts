@@ -54,6 +54,10 @@ export function isOperatorFinalizer(finalizer: string): boolean {
   return domain === "opentelemetry.io" || domain.endsWith(".opentelemetry.io");
 }
 
+/** Retries of the patch while the API server's namespace cache has not seen the bypass label yet (10 s in all). */
+const BYPASS_RETRIES = 50;
+const BYPASS_RETRY_MS = 200;
+
 /** How long a ready operator is given to remove its own finalizer from a deleted CR. */
 export const DEFAULT_OPERATOR_GRACE_MS = 20_000;
 
@@ -186,7 +190,7 @@ async function removeOperatorFinalizers(
   namespace: string,
   objName: string,
   read: KubeObject,
-  opts: { stackLabel?: string; then?: () => Promise<unknown> },
+  opts: { stackLabel?: string; then?: () => Promise<unknown>; sleep?: (ms: number) => Promise<void> },
 ): Promise<{ finalizers: string[]; bypassedWebhook: boolean } | null> {
   const uid = read.metadata?.uid;
   const then = opts.then ?? (async () => undefined);
@@ -216,8 +220,18 @@ async function removeOperatorFinalizers(
     // garbage collector's own updates of a deleted object would be rejected too).
     await api.mergePatchNamespace(namespace, { metadata: { labels: { [WEBHOOK_BYPASS_LABEL]: "true" } } });
     try {
-      const patched = await api.jsonPatchCustomObject(ref, namespace, objName, patch);
-      if (patched === null) return null;
+      // The API server evaluates the webhooks' namespaceSelector against its namespace cache, which sees the new
+      // label a moment later (measured: tens of milliseconds to a second): retry while the webhook is still called.
+      for (let wait = 0; ; wait++) {
+        try {
+          const patched = await api.jsonPatchCustomObject(ref, namespace, objName, patch);
+          if (patched === null) return null;
+          break;
+        } catch (err) {
+          if (!isWebhookCallFailure(err) || wait >= BYPASS_RETRIES) throw err;
+          await (opts.sleep ?? realSleep)(BYPASS_RETRY_MS);
+        }
+      }
       await then();
       return { finalizers: ours, bypassedWebhook: true };
     } catch (err) {

@@ -174,6 +174,7 @@ export class WebhookStandIn {
   /** `reachable`: the proxy forwards the operator's webhook Services here; `unreachable`: it refuses them. */
   mode: "reachable" | "unreachable" = "reachable";
   private readonly servers = new Map<string, https.Server>();
+  private readonly certs = new Map<string, string>();
   private readonly loop: Loop;
 
   constructor(
@@ -200,17 +201,25 @@ export class WebhookStandIn {
         this.proxy.route(service, { refuse: "the OpenTelemetry Operator's webhook server is down (lane scenario)" });
         continue;
       }
-      const server = this.servers.get(service) ?? (await this.startServer(service, d));
+      const server = await this.serverFor(service, d);
       if (server) this.proxy.route(service, { forwardTo: (server.address() as AddressInfo).port });
     }
   }
 
-  private async startServer(service: string, d: KubeObject): Promise<https.Server | undefined> {
+  /** The server for a webhook Service, presenting the certificate the operator Deployment mounts now (a new install has a new one). */
+  private async serverFor(service: string, d: KubeObject): Promise<https.Server | undefined> {
     const ns = d.metadata.namespace!;
     const secretName: string | undefined = (d.spec?.template?.spec?.volumes ?? []).find((v: { secret?: { secretName: string } }) => v.secret)?.secret?.secretName;
     if (!secretName) return undefined;
     const secret = await this.kube.get(`/api/v1/namespaces/${ns}/secrets/${secretName}`);
     if (!secret?.data?.["tls.crt"] || !secret.data["tls.key"]) return undefined;
+    const current = this.servers.get(service);
+    if (current && this.certs.get(service) === secret.data["tls.crt"]) return current;
+    if (current) {
+      current.closeAllConnections();
+      current.close();
+    }
+    this.certs.set(service, secret.data["tls.crt"]);
     const server = https.createServer(
       { cert: Buffer.from(secret.data["tls.crt"], "base64"), key: Buffer.from(secret.data["tls.key"], "base64") },
       (req, res) => {

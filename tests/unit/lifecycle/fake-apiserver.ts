@@ -60,6 +60,8 @@ export class FakeApiServer {
    * unless the object's namespace carries this label (the webhook's namespaceSelector excludes it).
    */
   webhookUnreachableUnlessLabel: string | undefined;
+  /** How many patches after the bypass label is set still meet the webhook (the API server's namespace cache lags). */
+  bypassCacheLag = 0;
   /** A working operator: on delete it removes this finalizer from the object (then the object goes). */
   operatorRemoves: string | undefined;
   /** Every label value a namespace ever had, in order (to check a label was set and removed). */
@@ -201,7 +203,9 @@ export class FakeApiServer {
         const obj = this.objects.get(key);
         if (!obj) return [404, notFound];
         const bypass = this.webhookUnreachableUnlessLabel;
-        if (bypass !== undefined && this.namespaces.get(namespace!)?.metadata?.labels?.[bypass] === undefined) {
+        const lagging = bypass !== undefined && this.bypassCacheLag > 0 && this.namespaces.get(namespace!)?.metadata?.labels?.[bypass] !== undefined;
+        if (lagging) this.bypassCacheLag--;
+        if (bypass !== undefined && (lagging || this.namespaces.get(namespace!)?.metadata?.labels?.[bypass] === undefined)) {
           return [500, status(500, "InternalError", `Internal error occurred: failed calling webhook "vopentelemetrycollectorcreateupdatebeta.kb.io": failed to call webhook: Post "https://opentelemetry-operator-webhook.${namespace}.svc:443/validate-opentelemetry-io-v1beta1-opentelemetrycollector?timeout=10s": proxy error`)];
         }
         const ops = req.body as Array<{ op: string; path: string; value?: unknown }>;

@@ -196,6 +196,18 @@ describe("cleanUpBeforeDelete (beforeDelete of each OpenTelemetry CR)", () => {
     expect(logs[0]).toContain(`namespace ${NS} was excluded from it for the patch and the delete`);
   });
 
+  test("the API server's namespace cache sees the bypass label late: the patch is retried every 200 ms until the webhook is skipped", async () => {
+    server.webhookUnreachableUnlessLabel = WEBHOOK_BYPASS_LABEL;
+    server.bypassCacheLag = 3;
+    server.addObject(G, "opentelemetrycollectors", cr("OpenTelemetryCollector", NS, "datalayer-collector", OURS, [COLLECTOR_FINALIZER]));
+
+    expect(await cleanUpBeforeDelete(api, collectorTarget(), opts())).toMatchObject({ action: "stripped", bypassedWebhook: true });
+    expect(calls().filter((c) => c === `PATCH ${collectorPath}`)).toHaveLength(1 + 3 + 1);
+    expect(clock).toBe(3 * 200);
+    expect(stored()).toBeUndefined();
+    expect(server.namespaceLabelHistory).toEqual([{ [WEBHOOK_BYPASS_LABEL]: "true" }, {}]);
+  });
+
   test("the bypass label is removed even when the second patch fails", async () => {
     server.webhookUnreachableUnlessLabel = "some-other-label"; // our label does not help: the patch keeps failing
     server.addObject(G, "opentelemetrycollectors", cr("OpenTelemetryCollector", NS, "datalayer-collector", OURS, [COLLECTOR_FINALIZER]));
