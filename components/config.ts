@@ -67,7 +67,7 @@ const selectorSchema = z.strictObject({
 });
 
 // ---------------------------------------------------------------------------------------------
-// The schema. Every key here is documented in the README's config table (a test checks both agree).
+// The schema. Every key here is documented in docs/configuration.md (generated; a test checks both agree).
 // ---------------------------------------------------------------------------------------------
 
 const chartsSchema = z.strictObject({
@@ -206,7 +206,7 @@ const DEFAULTS = {
   podMonitorApps: ["pulsar"],
 } as const;
 
-/** Environment fallbacks (documented in the README). */
+/** Environment fallbacks (documented in docs/configuration.md). */
 export interface ConfigEnv {
   DATALAYER_RUN_HOST?: string;
   DATALAYER_RUN_URL?: string;
@@ -226,7 +226,7 @@ function formatProblems(problems: readonly ConfigProblem[]): string {
   return [
     `Invalid Observer configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}); nothing was deployed:`,
     ...lines,
-    "Fix these with `pulumi config set --path observer:<key> <value>` (see the README's config reference).",
+    "Fix these with `pulumi config set --path observer:<key> <value>` (see docs/configuration.md).",
   ].join("\n");
 }
 

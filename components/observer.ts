@@ -112,7 +112,7 @@ export class Observer extends pulumi.ComponentResource {
       },
     );
 
-    // NetworkPolicies first: default deny plus the flows the stack needs (README, "Network policies").
+    // NetworkPolicies first: default deny plus the flows the stack needs (docs/network-policies.md).
     new NetworkPolicies(
       `${name}-network-policies`,
       {

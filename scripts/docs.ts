@@ -1,8 +1,10 @@
-/** `npm run docs`: rewrites README.md's configuration table from the schema (components/config-reference.ts). */
+/** `npm run docs`: rewrites the generated sections of the documentation (components/config-reference.ts). */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { withConfigTable } from "../components/config-reference";
+import { GENERATED_SECTIONS, withGenerated } from "../components/config-reference";
 
-const file = path.resolve(__dirname, "..", "README.md");
-fs.writeFileSync(file, withConfigTable(fs.readFileSync(file, "utf8")));
-console.log(`updated ${path.relative(process.cwd(), file)}`);
+for (const s of GENERATED_SECTIONS) {
+  const file = path.resolve(__dirname, "..", s.file);
+  fs.writeFileSync(file, withGenerated(fs.readFileSync(file, "utf8"), s));
+  console.log(`updated ${s.file} (${s.name})`);
+}

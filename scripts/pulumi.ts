@@ -5,7 +5,7 @@
  *
  *   npm run up        prerequisites → select or create the stack → pulumi up
  *   npm run preview   prerequisites → pulumi preview
- *   npm run destroy   pulumi destroy --run-program (delete hooks need the program: see README)
+ *   npm run destroy   pulumi destroy --run-program (delete hooks need the program: see docs/lifecycle.md)
  *   npm run check     the prerequisites only (Node, Pulumi CLI, a reachable cluster), each reported
  *
  * Extra arguments pass through: `npm run up -- --yes`.

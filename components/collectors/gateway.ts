@@ -190,7 +190,7 @@ export function gatewayCollectorSpec(cfg: ObserverConfig): JsonObject {
       // Scale up only. A scale-down removes the highest ordinals, and the collector keeps a file-backed queue on disk
       // at shutdown rather than draining it: whatever those replicas had queued (a backend outage's worth) would wait
       // on their retained volumes until the ordinals come back, and by then be too old for Prometheus' window. Lower
-      // the replica count by hand once the highest ordinals' queues are empty (README, "Production profile").
+      // the replica count by hand once the highest ordinals' queues are empty (docs/production.md).
       behavior: { scaleDown: { selectPolicy: "Disabled" } },
     },
     podDisruptionBudget: { maxUnavailable: 1 },

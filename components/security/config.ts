@@ -100,7 +100,7 @@ export interface NetworkPolicyConfig {
 export interface IngressControllerSource {
   /** Where it was decided: `observer:networkPolicy.ingressController`, or `ingress class <name>`. */
   readonly origin: string;
-  /** Human description for the README table and messages. */
+  /** Human description for the flows table and messages. */
   readonly description: string;
   /** The controller's pods: in `namespace` (absent: any namespace) matching `selector`. */
   readonly pods?: { readonly namespace?: string; readonly selector: LabelSelector };

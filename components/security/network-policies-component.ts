@@ -1,7 +1,7 @@
 /**
  * The NetworkPolicies of our namespace as resources: a thin ComponentResource over the pure
  * {@link buildNetworkPolicies} (default deny plus one allow policy per flow; see ./network-policies.ts
- * and the README's flows table) and, with `networkPolicy.cni: cilium`, {@link buildCiliumNetworkPolicies}.
+ * and the flows table of docs/network-policies.md) and, with `networkPolicy.cni: cilium`, {@link buildCiliumNetworkPolicies}.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";

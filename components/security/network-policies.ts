@@ -1,7 +1,7 @@
 /**
  * NetworkPolicies for our namespace, as pure builders: default deny (ingress and egress) for every
  * pod, plus one allow-list entry per flow the stack needs. {@link NETWORK_FLOWS} is the single table
- * of those flows; the README's table is generated from it ({@link flowsMarkdownTable}).
+ * of those flows; the flows table of docs/network-policies.md is generated from it ({@link flowsMarkdownTable}, `npm run docs`).
  *
  * Pod selectors are the labels the charts and operators really put on pods (read in the chart
  * templates at the pinned versions; see {@link WORKLOADS}). NetworkPolicy ports are pod (container)
@@ -32,7 +32,7 @@
  * on by default and creates, per collector with `spec.networkPolicy.enabled`, an Ingress-only policy
  * opening the collector's declared ports (receivers, self-metrics) to every source. Policies are
  * additive, so it can only widen ours: the collectors set `spec.networkPolicy.enabled: false` while ours are on
- * (components/collectors/common.ts `commonSpec`), so this file stays the one allow-list the README documents.
+ * (components/collectors/common.ts `commonSpec`), so this file stays the one allow-list docs/network-policies.md documents.
  */
 import { collectorInstanceLabel, COLLECTORS, PORTS, RELEASES } from "../endpoints";
 import type { LabelSelector } from "../forms";
@@ -248,11 +248,11 @@ const tcp = (...ports: number[]): PolicyPort[] => ports.map((port) => ({ protoco
 // Flows
 // ---------------------------------------------------------------------------------------------
 
-/** One allowed flow: a README row and the rules it adds. */
+/** One allowed flow: a row of the documented table and the rules it adds. */
 export interface NetworkFlow {
   /** Policy name suffix (`observer-allow-<id>`). */
   readonly id: string;
-  /** "source → destination" for the README. */
+  /** "source → destination" for the documented table. */
   readonly from: string;
   readonly to: string;
   readonly ports: string;
@@ -347,7 +347,7 @@ function ingressSourceRules(source: IngressControllerSource, ports: PolicyPort[]
   return rules;
 }
 
-/** Every flow the stack needs, in README order. Pure. */
+/** Every flow the stack needs, in the documented table's order. Pure. */
 export function networkFlows(inputs: FlowInputs): NetworkFlow[] {
   const w = workloads(inputs.namespace);
   const { config } = inputs;
@@ -731,7 +731,7 @@ export function buildCiliumNetworkPolicies(inputs: FlowInputs & { labels: Record
     });
 }
 
-/** The README's flows table (Markdown), generated from {@link networkFlows}. */
+/** The flows table of docs/network-policies.md (Markdown), generated from {@link networkFlows}. */
 export function flowsMarkdownTable(inputs: FlowInputs): string {
   const rows = networkFlows(inputs).map((f) => `| \`${ALLOW_PREFIX}${f.id}\` | ${f.from} | ${f.to} | ${f.ports} | ${f.why} |`);
   return ["| Policy | From | To | Ports | Why |", "|---|---|---|---|---|", ...rows].join("\n");

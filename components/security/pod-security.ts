@@ -7,8 +7,8 @@
  * Components that write (Prometheus TSDB, Loki, Tempo, Grafana, collectors' file storage) get an
  * emptyDir or PVC mounted where they write, never a writable root filesystem.
  *
- * Exceptions are listed in {@link HARDENING_EXCEPTIONS}, each with its reason; the README table is
- * that list. Nothing else may deviate: {@link auditContainerSecurity} is the check tests run on every
+ * Exceptions are listed in {@link HARDENING_EXCEPTIONS}, each with its reason; the table of
+ * docs/network-policies.md is that list. Nothing else may deviate: {@link auditContainerSecurity} is the check tests run on every
  * pod spec / values object we configure.
  */
 
@@ -104,7 +104,7 @@ export interface HardeningException {
   readonly allowedFindings: readonly AuditFinding[];
 }
 
-/** Every deviation from the restricted defaults in the stack (the README's hardening-exceptions table). */
+/** Every deviation from the restricted defaults in the stack (the hardening-exceptions table of docs/network-policies.md). */
 export const HARDENING_EXCEPTIONS: readonly HardeningException[] = [
   {
     workload: "log agent (OpenTelemetry Collector DaemonSet)",

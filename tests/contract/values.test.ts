@@ -19,7 +19,7 @@ import YAML from "yaml";
 import { chartValues } from "../../components/charts/index";
 import { deepMerge, isPlainObject } from "../../components/charts/merge";
 import { cfg, CTX, SCENARIOS } from "../unit/charts/fixtures";
-import type { ChartKey } from "../../components/versions";
+import { CHARTS as PINS, type ChartKey } from "../../components/versions";
 
 const REPO_ROOT = path.resolve(__dirname, "../..");
 const REFERENCE = path.resolve(REPO_ROOT, "../shared/reference");
@@ -42,19 +42,11 @@ function defaultsOf(chart: string): Record<string, unknown> {
   return YAML.parse(fs.readFileSync(chartFile(chart, "values.yaml"), "utf8")) as Record<string, unknown>;
 }
 
-const CHART_DIR: Record<ChartKey, string> = {
-  prometheusOperatorCrds: "prometheus-operator-crds",
-  kubePrometheusStack: "kube-prometheus-stack",
-  loki: "loki",
-  tempo: "tempo",
-  tempoDistributed: "tempo-distributed",
-  opentelemetryOperator: "opentelemetry-operator",
-};
 
 /**
  * Free-form subtrees: every key below these paths is passed through by the chart. `*` matches one segment.
  */
-const FREE_FORM: Record<ChartKey, readonly string[]> = {
+const FREE_FORM: Partial<Record<ChartKey, readonly string[]>> = {
   prometheusOperatorCrds: [
     // charts/crds/templates/crd-*.yaml: `{{- with .Values.annotations }}` toYaml'd into every CRD's metadata.
     "crds.annotations",
@@ -218,7 +210,7 @@ const FREE_FORM: Record<ChartKey, readonly string[]> = {
 /**
  * Keys the chart reads but whose values.yaml only mentions them in a comment (or not at all). Exact paths.
  */
-const UNDECLARED: Record<ChartKey, readonly string[]> = {
+const UNDECLARED: Partial<Record<ChartKey, readonly string[]>> = {
   prometheusOperatorCrds: [],
   kubePrometheusStack: [
     // grafana chart templates/_helpers.tpl:15 `{{- if .Values.fullnameOverride }}` (grafana.fullname); absent from its values.yaml.
@@ -255,7 +247,7 @@ const SUBCHARTS: Record<string, string> = {
 };
 
 function defaultsFor(key: ChartKey): Record<string, unknown> {
-  const own = defaultsOf(CHART_DIR[key]);
+  const own = defaultsOf(PINS[key].chart);
   if (key !== "kubePrometheusStack") return own;
   const merged: Record<string, unknown> = { ...own };
   for (const [block, chart] of Object.entries(SUBCHARTS)) {
@@ -271,9 +263,9 @@ export function unknownKeys(key: ChartKey, values: Record<string, unknown>, defa
   const walk = (v: Record<string, unknown>, d: unknown, prefix: string) => {
     for (const [k, child] of Object.entries(v)) {
       const p = prefix ? `${prefix}.${k}` : k;
-      if (FREE_FORM[key].some((pat) => matches(pat, p))) continue;
+      if ((FREE_FORM[key] ?? []).some((pat) => matches(pat, p))) continue;
       const known = isPlainObject(d) && Object.prototype.hasOwnProperty.call(d, k);
-      if (!known && !UNDECLARED[key].includes(p)) {
+      if (!known && !(UNDECLARED[key] ?? []).includes(p)) {
         problems.push(p);
         continue;
       }
@@ -284,7 +276,7 @@ export function unknownKeys(key: ChartKey, values: Record<string, unknown>, defa
   return problems;
 }
 
-const CHARTS = Object.keys(CHART_DIR) as ChartKey[];
+const CHARTS = Object.keys(PINS) as ChartKey[];
 
 describe("values against the charts' values.yaml (no unknown keys)", () => {
   const defaults = Object.fromEntries(CHARTS.map((k) => [k, defaultsFor(k)])) as Record<ChartKey, Record<string, unknown>>;
@@ -309,15 +301,15 @@ describe("values against the charts' values.yaml (no unknown keys)", () => {
         const walk = (o: Record<string, unknown>, prefix: string) => {
           for (const [k, child] of Object.entries(o)) {
             const p = prefix ? `${prefix}.${k}` : k;
-            for (const pat of FREE_FORM[key]) if (matches(pat, p)) used.add(`${key}:${pat}`);
-            if (UNDECLARED[key].includes(p)) used.add(`${key}:${p}`);
+            for (const pat of FREE_FORM[key] ?? []) if (matches(pat, p)) used.add(`${key}:${pat}`);
+            if ((UNDECLARED[key] ?? []).includes(p)) used.add(`${key}:${p}`);
             if (isPlainObject(child)) walk(child, p);
           }
         };
         walk(v, "");
       }
     }
-    const all = CHARTS.flatMap((k) => [...FREE_FORM[k], ...UNDECLARED[k]].map((p) => `${k}:${p}`));
+    const all = CHARTS.flatMap((k) => [...(FREE_FORM[k] ?? []), ...(UNDECLARED[k] ?? [])].map((p) => `${k}:${p}`));
     expect(all.filter((e) => !used.has(e))).toEqual([]);
   });
 
@@ -342,9 +334,9 @@ function compileSchema(schema: object) {
 describe("values against values.schema.json", () => {
   const SCHEMA_CHARTS: ChartKey[] = ["loki", "opentelemetryOperator"];
   for (const key of SCHEMA_CHARTS) {
-    const schema = JSON.parse(fs.readFileSync(chartFile(CHART_DIR[key], "values.schema.json"), "utf8")) as object;
+    const schema = JSON.parse(fs.readFileSync(chartFile(PINS[key].chart, "values.schema.json"), "utf8")) as object;
     const validate = compileSchema(schema);
-    const defaults = defaultsOf(CHART_DIR[key]);
+    const defaults = defaultsOf(PINS[key].chart);
     for (const scenario of SCENARIOS) {
       it(`${scenario}: ${key}`, () => {
         const v = chartValues(cfg(scenario), CTX)[key];

@@ -67,7 +67,7 @@ test.each(STATES)("operator %s, its Fail webhooks and conversion webhook unreach
     const seconds = (Date.now() - started) / 1000;
     if (!r.ok) throw new Error(`destroy failed (${state}):\n${r.error}\n${stack.tail()}`);
     expect(seconds).toBeLessThan(120);
-    // The kernels' namespace is kept by design (created only if absent, never ours to delete: README "What is kept").
+    // The kernels' namespace is kept by design (created only if absent, never ours to delete: docs/lifecycle.md "What is kept").
     expect(await clusterScopedLeftovers(cluster.kube, NS, ["observer-"])).toEqual([]);
     expect(await cluster.names("/apis/opentelemetry.io/v1alpha1/instrumentations")).toEqual([]);
     expect(await cluster.kube.get(`/api/v1/namespaces/${NS}`)).toBeNull();

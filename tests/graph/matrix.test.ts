@@ -6,6 +6,10 @@
 import { type Recorded, byType, one, runProgram, unwrapSecrets } from "../helpers/mocks";
 import { scanForCredentials } from "../helpers/credential-scan";
 import { DEV_CONFIG, PROD_CONFIG, PROD_SECRETS } from "../helpers/fixtures";
+import { chartValues } from "../../components/charts/index";
+import { parseConfig } from "../../components/config";
+import { RELEASES } from "../../components/endpoints";
+import { CHARTS, type ChartKey } from "../../components/versions";
 
 type Exports = Record<string, unknown>;
 const RELEASE = "kubernetes:helm.sh/v3:Release";
@@ -142,13 +146,11 @@ describe("upgrades: one version bump changes one release", () => {
     base = inputsOf((await runProgram<Exports>(DEV_CONFIG, load)).resources);
   });
 
-  test.each([
-    ["loki", "observer-loki"],
-    ["tempo", "observer-tempo"],
-    ["kubePrometheusStack", "observer-kube-prometheus-stack"],
-    ["opentelemetryOperator", "observer-opentelemetry-operator"],
-    ["prometheusOperatorCrds", "observer-prometheus-operator-crds"],
-  ])("charts.%s.version", async (key, release) => {
+  // Every chart the dev config installs (the registry, components/charts/index.ts), with its release's resource name.
+  const DEV_CHARTS = (Object.keys(CHARTS) as ChartKey[])
+    .filter((k) => chartValues(parseConfig({}), { grafanaAdminChecksum: "0", now: new Date() })[k] !== undefined)
+    .map((k) => [k, `observer-${RELEASES[k].name}`] as const);
+  test.each(DEV_CHARTS)("charts.%s.version", async (key, release) => {
     const bumped = inputsOf(
       (await runProgram<Exports>({ ...DEV_CONFIG, "observer:charts": JSON.stringify({ [key]: { version: "99.0.0" } }) }, load)).resources,
     );

@@ -9,8 +9,8 @@
  *   `--web.enable-otlp-receiver`).
  * - One OTLP/JSON gauge is pushed to /api/v1/otlp/v1/metrics with every contract resource attribute, as the gateway
  *   writes them (the `instance` attribute carries the pod UID, like `service.instance.id`).
- * - The labels Prometheus stores must be exactly the README's contract table (its "Prometheus label" column), plus
- *   `job` = `service.namespace/service.name` and `instance` = `service.instance.id` (the README's `job` paragraph).
+ * - The labels Prometheus stores must be exactly the documented contract table (docs/pipelines.md) (its "Prometheus label" column), plus
+ *   `job` = `service.namespace/service.name` and `instance` = `service.instance.id` (its `job` paragraph).
  *
  * Binary: $OBSERVER_PROMETHEUS_BIN, else the real-engine toolchain's (${XDG_CACHE_HOME:-~/.cache}/observer/engine/bin/prometheus,
  * built by `tests/engine/toolchain/build.sh prometheus`; .ci/run does this). Missing → the tests fail saying so.
@@ -27,14 +27,14 @@ const VERSION = "3.14.0";
 const BIN =
   process.env["OBSERVER_PROMETHEUS_BIN"] ||
   path.join(process.env["XDG_CACHE_HOME"] || path.join(os.homedir(), ".cache"), "observer", "engine", "bin", "prometheus");
-const README = path.resolve(__dirname, "../../README.md");
+const CONTRACT_DOC = path.resolve(__dirname, "../../docs/pipelines.md");
 const FACTS = loadFacts();
 
-/** The README's contract table: resource attribute → Prometheus label (the `a` / `.b` shorthand expanded). */
+/** The documented contract table (docs/pipelines.md): resource attribute → Prometheus label (the `a` / `.b` shorthand expanded). */
 function contractTable(): [string, string][] {
-  const text = fs.readFileSync(README, "utf8");
+  const text = fs.readFileSync(CONTRACT_DOC, "utf8");
   const start = text.indexOf("| Resource attribute | Prometheus label |");
-  if (start < 0) throw new Error("README.md has no contract table");
+  if (start < 0) throw new Error("docs/pipelines.md has no contract table");
   const lines = text.slice(start).split("\n").slice(2);
   const rows = lines.slice(0, lines.findIndex((l) => !l.startsWith("|")));
   const out: [string, string][] = [];

@@ -1,5 +1,5 @@
 /**
- * What stands in, in the lane, for the two things that cannot run here. Both are named in the README.
+ * What stands in, in the lane, for the two things that cannot run here. Both are named in tests/engine/README.md.
  *
  * 1. The OpenTelemetry Operator's controller ({@link OtelOperatorStandIn}): its Go module is not served by the
  *    proxy here, so it cannot be built. For each OpenTelemetryCollector it makes what the operator makes and what

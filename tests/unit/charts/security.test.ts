@@ -12,7 +12,8 @@ import { agentCollectorSpec } from "../../../components/collectors/agent";
 import { gatewayCollectorSpec } from "../../../components/collectors/gateway";
 import type { ObserverConfig } from "../../../components/config";
 import { auditContainerSecurity, HARDENING_EXCEPTIONS, type AuditFinding } from "../../../components/security/pod-security";
-import type { ChartKey } from "../../../components/versions";
+import { RELEASES } from "../../../components/endpoints";
+import { CHARTS as PINS, type ChartKey } from "../../../components/versions";
 import { cfg, CTX, SCENARIOS, type Scenario } from "./fixtures";
 import { at, SECURITY_PATHS, withoutSecurity } from "./security-paths";
 
@@ -140,13 +141,8 @@ describe("the builders' security settings, exactly", () => {
 // The inventory: every rendered container is restricted, or exactly a documented exception, because of us.
 
 const SCENARIO_OF: Record<InventoryRow["variant"], Scenario> = { dev: "dev", prod: "prod", "prod-kafka": "prodKafka" };
-const KEY_OF: Record<string, ChartKey> = {
-  "kube-prometheus-stack": "kubePrometheusStack",
-  loki: "loki",
-  tempo: "tempo",
-  "tempo-distributed": "tempoDistributed",
-  "opentelemetry-operator": "opentelemetryOperator",
-};
+/** Chart key of a row's `chart` (its release name). */
+const KEY_OF: Record<string, ChartKey> = Object.fromEntries((Object.keys(RELEASES) as ChartKey[]).filter((k) => k in PINS).map((k) => [RELEASES[k].name, k]));
 
 /** Where a row's pod and container contexts come from: a values path of its chart, the operator, or our collector CR. */
 type Source =

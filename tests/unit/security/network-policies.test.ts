@@ -1,6 +1,6 @@
 /**
  * NetworkPolicy builders: config, default deny, the policy set, how the API server and other non-pod peers are
- * written per mode, the Cilium mode, and the README table. Whether the policies select the right pods, on the right
+ * written per mode, the Cilium mode, and the flows table of docs/network-policies.md. Whether the policies select the right pods, on the right
  * container ports, and allow every flow the stack needs on each kind of CNI is checked against the rendered charts
  * in tests/contract/rendered.test.ts; here the builders are compared with each other across modes, not with
  * restated selectors and ports.
@@ -314,7 +314,7 @@ describe("destinations named by host name: any address on their ports", () => {
   });
 });
 
-describe("README table", () => {
+describe("docs/network-policies.md table", () => {
   test("one row per flow, generated", () => {
     const i = inputs(cfg());
     const table = flowsMarkdownTable(i).split("\n");
@@ -322,10 +322,10 @@ describe("README table", () => {
     expect(table).toHaveLength(2 + networkFlows(i).length);
   });
 
-  test("README.md carries the generated flows table verbatim (it cannot drift)", () => {
+  test("docs/network-policies.md carries the generated flows table verbatim (it cannot drift)", () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const readme: string = require("node:fs").readFileSync(require("node:path").resolve(__dirname, "../../../README.md"), "utf8");
-    expect(readme).toContain(flowsMarkdownTable(inputs(cfg())));
+    const doc: string = require("node:fs").readFileSync(require("node:path").resolve(__dirname, "../../../docs/network-policies.md"), "utf8");
+    expect(doc).toContain(flowsMarkdownTable(inputs(cfg())));
   });
 });
 
