@@ -151,7 +151,7 @@ export function replicas(profile: Profile, key: WorkloadKey): number {
 }
 
 /** The long-running containers of every workload (Jobs excluded), for the footprint. */
-const WORKLOAD_CONTAINERS: Readonly<Record<WorkloadKey, readonly SizeKey[]>> = {
+export const WORKLOAD_CONTAINERS: Readonly<Record<WorkloadKey, readonly SizeKey[]>> = {
   "prometheus-operator": ["prometheus-operator/operator"],
   prometheus: ["prometheus/prometheus", "prometheus/config-reloader"],
   alertmanager: ["alertmanager/alertmanager", "prometheus/config-reloader"],
