@@ -13,8 +13,11 @@ const HOW = `the checked-in file differs from what the pinned charts render now:
 
 /**
  * helm generates the operator's webhook certificate at render time: its dates are the time of rendering. They are
- * compared as validity periods (what tests/contract/operator-webhook.test.ts reads), not as instants.
+ * compared as validity periods in whole days (what tests/contract/operator-webhook.test.ts reads), not as instants:
+ * helm makes the CA and the certificate a moment apart, sometimes across a second.
  */
+const days = (ms: number) => Math.round(ms / 86_400_000);
+
 function withoutRenderTime(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(withoutRenderTime);
   if (v === null || typeof v !== "object") return v;
@@ -24,8 +27,8 @@ function withoutRenderTime(v: unknown): unknown {
     const { notBefore: _from, ...rest } = o;
     return {
       ...rest,
-      notAfter: `notBefore + ${(Date.parse(o.notAfter as string) - from) / 1000}s`,
-      ...(typeof o.caNotAfter === "string" ? { caNotAfter: `notBefore + ${(Date.parse(o.caNotAfter) - from) / 1000}s` } : {}),
+      notAfter: `notBefore + ${days(Date.parse(o.notAfter as string) - from)} days`,
+      ...(typeof o.caNotAfter === "string" ? { caNotAfter: `notBefore + ${days(Date.parse(o.caNotAfter) - from)} days` } : {}),
     };
   }
   return o;
