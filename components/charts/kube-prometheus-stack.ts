@@ -14,16 +14,32 @@ import { GRAFANA_PLUGINS_PATH, GRAFANA_PLUGINS_VOLUME, grafanaPluginInitContaine
 import { grafanaValues } from "../grafana/values";
 import { KERNELS_POD_MONITOR_APP, POD_MONITOR_LABEL, SERVICE_MONITOR_LABELS } from "../labels";
 import { REPLICAS, resources } from "../sizing";
-import { restrictedContainerSecurityContext } from "../security/pod-security";
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../security/pod-security";
 import { monitorLabels, pvcSpec, VOLUME_SIZES } from "./common";
 import { deepMerge } from "./merge";
 import { GRAFANA_ADMIN_KEYS, GRAFANA_ADMIN_SECRET, REMOTE_WRITE_KEYS, REMOTE_WRITE_SECRET } from "./secrets";
 import { IMAGES } from "../versions";
 import { grafanaAdminPasswordInitContainer } from "./grafana-admin";
-import { GRAFANA_TMP_VOLUMES, podSecurity } from "./security";
+import { GRAFANA_TMP_VOLUMES } from "./security";
 import type { ChartContext, ChartSpec, ClusterScopedObject } from "./spec";
 
 export { GRAFANA_ADMIN_SECRET, GRAFANA_ADMIN_KEYS };
+
+/** The non-root ids of its pods: the chart's own defaults for each image (volumes keep their ownership). */
+const IDS = {
+  /** grafana chart `securityContext` (the image's `grafana` user). */
+  grafana: { runAsUser: 472, runAsGroup: 472, fsGroup: 472 },
+  /** `prometheus.prometheusSpec.securityContext` / `alertmanager.alertmanagerSpec.securityContext`. */
+  prometheus: { runAsUser: 1000, runAsGroup: 2000, fsGroup: 2000 },
+  alertmanager: { runAsUser: 1000, runAsGroup: 2000, fsGroup: 2000 },
+  /** `prometheusOperator.securityContext` (nobody). */
+  prometheusOperator: { runAsUser: 65534, runAsGroup: 65534, fsGroup: 65534 },
+  /** `prometheusOperator.admissionWebhooks.patch.securityContext` (no volume: no fsGroup). */
+  admissionJobs: { runAsUser: 2000, runAsGroup: 2000 },
+  /** kube-state-metrics and prometheus-node-exporter `securityContext` (nobody). */
+  kubeStateMetrics: { runAsUser: 65534, runAsGroup: 65534, fsGroup: 65534 },
+  nodeExporter: { runAsUser: 65534, runAsGroup: 65534, fsGroup: 65534 },
+} as const;
 
 /** Prometheus selects PrometheusRules carrying this label (ours and the chart's default rules). */
 export const RULE_SELECTOR_LABELS = { "monitoring.datalayer.io/instance": "observer" } as const;
@@ -77,12 +93,12 @@ export function kubePrometheusStack(cfg: ObserverConfig, ctx: Pick<ChartContext,
 
     prometheusOperator: {
       resources: resources(p, "prometheus-operator/operator"),
-      securityContext: podSecurity("prometheusOperator"),
+      securityContext: restrictedPodSecurityContext(IDS.prometheusOperator),
       containerSecurityContext: restricted(),
       prometheusConfigReloader: { resources: resources(p, "prometheus/config-reloader") },
       // The certificate Jobs (hooks): `patch.securityContext` is both Jobs' pod context.
       admissionWebhooks: {
-        patch: { resources: resources(p, "prometheus-operator/webhook-job"), securityContext: podSecurity("admissionJobs") },
+        patch: { resources: resources(p, "prometheus-operator/webhook-job"), securityContext: restrictedPodSecurityContext(IDS.admissionJobs) },
         createSecretJob: { securityContext: restricted() },
         patchWebhookJob: { securityContext: restricted() },
       },
@@ -98,7 +114,7 @@ export function kubePrometheusStack(cfg: ObserverConfig, ctx: Pick<ChartContext,
         resources: resources(p, "prometheus/prometheus"),
         // Pod context of the operator-built StatefulSet; the operator gives every container (prometheus,
         // config-reloader, init-config-reloader) the restricted container context itself.
-        securityContext: podSecurity("prometheus"),
+        securityContext: restrictedPodSecurityContext(IDS.prometheus),
         ...(promReplicas > 1 ? { podAntiAffinity: "soft", podAntiAffinityTopologyKey: "kubernetes.io/hostname" } : {}),
         retention: cfg.retention.metrics,
         ...(cfg.prometheus.retentionSize !== "" ? { retentionSize: cfg.prometheus.retentionSize } : {}),
@@ -170,7 +186,7 @@ export function kubePrometheusStack(cfg: ObserverConfig, ctx: Pick<ChartContext,
       alertmanagerSpec: {
         replicas: amReplicas,
         resources: resources(p, "alertmanager/alertmanager"),
-        securityContext: podSecurity("alertmanager"),
+        securityContext: restrictedPodSecurityContext(IDS.alertmanager),
         ...(amReplicas > 1 ? { podAntiAffinity: "soft", podAntiAffinityTopologyKey: "kubernetes.io/hostname" } : {}),
         storage: { volumeClaimTemplate: { spec: pvcSpec(cfg, VOLUME_SIZES[p].alertmanager) } },
       },
@@ -183,7 +199,7 @@ export function kubePrometheusStack(cfg: ObserverConfig, ctx: Pick<ChartContext,
       admin: { existingSecret: GRAFANA_ADMIN_SECRET, userKey: GRAFANA_ADMIN_KEYS.user, passwordKey: GRAFANA_ADMIN_KEYS.password },
       podAnnotations: { "checksum/admin-secret": ctx.grafanaAdminChecksum },
       resources: resources(p, "grafana/grafana"),
-      securityContext: podSecurity("grafana"),
+      securityContext: restrictedPodSecurityContext(IDS.grafana),
       containerSecurityContext: restricted(),
       // Writable /tmp for Grafana and for each sidecar (read-only root filesystem; see GRAFANA_TMP_VOLUMES), and the
       // plugins installed from a mirror (components/grafana/plugins.ts), when any is configured.
@@ -230,7 +246,7 @@ export function kubePrometheusStack(cfg: ObserverConfig, ctx: Pick<ChartContext,
       fullnameOverride: RELEASES.kubeStateMetrics.fullname,
       resources: resources(p, "kube-state-metrics/kube-state-metrics"),
       // `enabled` is the chart's switch; the rest is the pod's securityContext.
-      securityContext: { enabled: true, ...podSecurity("kubeStateMetrics") },
+      securityContext: { enabled: true, ...restrictedPodSecurityContext(IDS.kubeStateMetrics) },
       containerSecurityContext: restricted(),
       prometheus: { monitor: { additionalLabels: monitorLabels() } },
     },
@@ -238,7 +254,7 @@ export function kubePrometheusStack(cfg: ObserverConfig, ctx: Pick<ChartContext,
     "prometheus-node-exporter": {
       fullnameOverride: RELEASES.nodeExporter.fullname,
       resources: resources(p, "node-exporter/node-exporter"),
-      securityContext: podSecurity("nodeExporter"),
+      securityContext: restrictedPodSecurityContext(IDS.nodeExporter),
       containerSecurityContext: restricted(),
       // The documented exception (HARDENING_EXCEPTIONS): host network and PID namespaces for node metrics, the
       // host's /proc, /sys and / mounted read-only (the chart mounts them `readOnly: true`).

@@ -15,11 +15,18 @@ import type { ObserverConfig } from "../config";
 import { LOKI_INDEX_ATTRIBUTES } from "../contract";
 import { RELEASES } from "../endpoints";
 import { LOKI_CACHE_MB, replicas, resources } from "../sizing";
-import { restrictedContainerSecurityContext } from "../security/pod-security";
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../security/pod-security";
 import { monitorLabels, VOLUME_SIZES } from "./common";
 import { OBJECT_STORAGE_KEYS, OBJECT_STORAGE_SECRET } from "./secrets";
-import { podSecurity } from "./security";
 import type { ChartSpec } from "./spec";
+
+/** The non-root ids of its pods: the chart's own defaults for each image (volumes keep their ownership). */
+const IDS = {
+  /** loki `loki.podSecurityContext` (the image's `loki` user). */
+  loki: { runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001 },
+  /** loki `memcached.podSecurityContext` (the memcached image's user). */
+  lokiMemcached: { runAsUser: 11211, runAsGroup: 11211, fsGroup: 11211 },
+} as const;
 
 /** TSDB schema v13 from this date (a fixed past date: changing it would rewrite the schema history). */
 const LOKI_SCHEMA_FROM = "2024-04-01";
@@ -53,7 +60,7 @@ function lokiConfig(
   mode: { replicationFactor: number; objectStore: "filesystem" | "s3"; storage: Record<string, unknown> },
 ): Record<string, unknown> {
   return {
-    podSecurityContext: podSecurity("loki"),
+    podSecurityContext: restrictedPodSecurityContext(IDS.loki),
     containerSecurityContext: restrictedContainerSecurityContext(),
     auth_enabled: cfg.loki.tenant !== undefined,
     commonConfig: { replication_factor: mode.replicationFactor },
@@ -80,7 +87,7 @@ export function loki(cfg: ObserverConfig): Record<string, unknown> {
     fullnameOverride: RELEASES.loki.fullname,
     // Every Loki component (`loki.*SecurityContext`, templates/_pod.tpl) and both memcached caches with their
     // exporters. Loki writes only to /var/loki (PVC or emptyDir) and /tmp (the chart's emptyDir).
-    memcached: { podSecurityContext: podSecurity("lokiMemcached"), containerSecurityContext: restrictedContainerSecurityContext() },
+    memcached: { podSecurityContext: restrictedPodSecurityContext(IDS.lokiMemcached), containerSecurityContext: restrictedContainerSecurityContext() },
     memcachedExporter: { containerSecurityContext: restrictedContainerSecurityContext() },
     test: { enabled: false },
     lokiCanary: { enabled: false },

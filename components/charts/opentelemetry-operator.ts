@@ -26,12 +26,17 @@
 import type { ObserverConfig } from "../config";
 import { RELEASES } from "../endpoints";
 import { IMAGES, imageString } from "../versions";
-import { restrictedContainerSecurityContext } from "../security/pod-security";
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../security/pod-security";
 import { replicas, resources } from "../sizing";
 import { keepAnnotations, monitorLabels } from "./common";
 import { WEBHOOK_BYPASS_LABEL } from "../labels";
-import { podSecurity } from "./security";
 import type { ChartContext, ChartSpec, ClusterScopedObject } from "./spec";
+
+/** The non-root ids of its pods: the chart's own defaults for each image (volumes keep their ownership). */
+const IDS = {
+  /** opentelemetry-operator `securityContext` (distroless nonroot). */
+  opentelemetryOperator: { runAsUser: 65532, runAsGroup: 65532, fsGroup: 65532 },
+} as const;
 
 /** Validity of the chart-generated webhook CA and certificate: five years (`certPeriodDays`). */
 const WEBHOOK_CERT_VALIDITY_DAYS = 1826;
@@ -77,7 +82,7 @@ export function opentelemetryOperator(cfg: ObserverConfig, ctx: Pick<ChartContex
     crds: { create: true, annotations: keepAnnotations(p) },
     // Pod context of the operator and of the helm-test pods; the manager writes nothing (its webhook
     // certificate is a read-only Secret mount).
-    securityContext: podSecurity("opentelemetryOperator"),
+    securityContext: restrictedPodSecurityContext(IDS.opentelemetryOperator),
     manager: {
       image: { repository: imageString(IMAGES.opentelemetryOperator, m) },
       collectorImage: {

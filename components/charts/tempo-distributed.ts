@@ -11,13 +11,18 @@ import { durationHours } from "../forms";
 import { RELEASES, tempoMode } from "../endpoints";
 import { tempoMetricsGeneratorValues } from "../grafana/metrics-generator";
 import { replicas, resources, TEMPO_CACHE_MB } from "../sizing";
-import { restrictedContainerSecurityContext } from "../security/pod-security";
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../security/pod-security";
 import { monitorLabels } from "./common";
 import { deepMerge, isPlainObject } from "./merge";
 import { OBJECT_STORAGE_SECRET } from "./secrets";
-import { podSecurity } from "./security";
 import type { ChartSpec } from "./spec";
 import { tempoS3 } from "./tempo";
+
+/** The non-root ids of its pods: the chart's own defaults for each image (volumes keep their ownership). */
+const IDS = {
+  /** tempo-distributed `tempo.securityContext` / `tempo.podSecurityContext` (also its memcached). */
+  tempoDistributed: { runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 },
+} as const;
 
 /**
  * Maps the single-binary chart's generator values (`tempo.metricsGenerator.{enabled,processor,registry,
@@ -68,7 +73,7 @@ export function tempoDistributed(cfg: ObserverConfig): Record<string, unknown> {
     reportingEnabled: false,
     // Every component and the memcached cache (templates/_pod.tpl, memcached/statefulset-memcached.yaml):
     // `tempo.podSecurityContext` for the pods, `tempo.securityContext` for the containers. Writes go to /var/tempo (emptyDir or PVC).
-    tempo: { podSecurityContext: podSecurity("tempoDistributed"), securityContext: restrictedContainerSecurityContext() },
+    tempo: { podSecurityContext: restrictedPodSecurityContext(IDS.tempoDistributed), securityContext: restrictedContainerSecurityContext() },
     ingest: { kafka: { address: kafka.address, topic: kafka.topic } },
     traces: { otlp: { grpc: { enabled: true }, http: { enabled: true } } },
     storage: { trace: { backend: "s3", s3: tempoS3(cfg) } },

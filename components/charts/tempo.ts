@@ -11,12 +11,17 @@ import { durationHours } from "../forms";
 import { RELEASES, tempoMode } from "../endpoints";
 import { tempoMetricsGeneratorValues } from "../grafana/metrics-generator";
 import { replicas, resources } from "../sizing";
-import { restrictedContainerSecurityContext } from "../security/pod-security";
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../security/pod-security";
 import { monitorLabels, VOLUME_SIZES } from "./common";
 import { deepMerge } from "./merge";
 import { OBJECT_STORAGE_KEYS, OBJECT_STORAGE_SECRET } from "./secrets";
-import { podSecurity } from "./security";
 import type { ChartSpec } from "./spec";
+
+/** The non-root ids of its pods: the chart's own defaults for each image (volumes keep their ownership). */
+const IDS = {
+  /** tempo `securityContext` (the image's `tempo` user). */
+  tempo: { runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001 },
+} as const;
 
 /** Tempo's S3 block (`storage.trace.s3`), credentials as `${VAR}` references expanded from the environment. */
 export function tempoS3(cfg: ObserverConfig): Record<string, unknown> {
@@ -44,7 +49,7 @@ export function tempo(cfg: ObserverConfig): Record<string, unknown> {
     ...(m !== undefined ? { global: { imageRegistry: m } } : {}),
     replicas: replicas(p, "tempo"),
     // Pod and container contexts; Tempo writes only to /var/tempo (PVC) and /tmp (the chart's emptyDir).
-    securityContext: podSecurity("tempo"),
+    securityContext: restrictedPodSecurityContext(IDS.tempo),
     tempo: {
       resources: resources(p, "tempo/tempo"),
       securityContext: restrictedContainerSecurityContext(),
