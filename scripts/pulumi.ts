@@ -14,6 +14,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { DEV_PASSPHRASE, DEV_STACK } from "../components/state";
+import { compareSemver } from "../components/lifecycle/preflight";
 
 /** Resource hooks and `destroy --run-program` arrived in Pulumi 3.182. */
 export const MIN_PULUMI = "3.182.0";
@@ -21,16 +22,8 @@ export const MIN_NODE_MAJOR = 22;
 
 export type Command = "up" | "preview" | "destroy" | "check";
 
-/** Compares dotted versions (`v3.190.0` vs `3.182.0`): negative, zero or positive. */
-export function compareVersions(a: string, b: string): number {
-  const pa = a.replace(/^v/, "").split(/[.+-]/).slice(0, 3).map((n) => Number.parseInt(n, 10) || 0);
-  const pb = b.replace(/^v/, "").split(/[.+-]/).slice(0, 3).map((n) => Number.parseInt(n, 10) || 0);
-  for (let i = 0; i < 3; i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
+/** Compares dotted versions (`v3.190.0` vs `3.182.0`): negative, zero or positive (the one comparison, components/lifecycle/preflight.ts). */
+export const compareVersions = compareSemver;
 
 /** What to tell the user when the Pulumi CLI is missing or too old (undefined when fine). */
 export function pulumiProblem(version: string | undefined): string | undefined {

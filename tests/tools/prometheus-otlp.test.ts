@@ -18,10 +18,10 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "child_process";
 import * as fs from "fs";
-import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { loadFacts } from "../fixtures/facts";
+import { freePort } from "../helpers/processes";
 
 const VERSION = "3.14.0";
 const BIN =
@@ -55,16 +55,6 @@ function contractTable(): [string, string][] {
   return out;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 let proc: ChildProcess | undefined;
 let base = "";

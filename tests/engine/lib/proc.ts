@@ -5,8 +5,8 @@
  */
 import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as path from "node:path";
+import { freePort, waitFor as pollUntil } from "../../helpers/processes";
 
 export interface CommandResult {
   readonly code: number | null;
@@ -58,38 +58,15 @@ export async function runOk(cmd: string, args: readonly string[], opts: Paramete
   return r.stdout;
 }
 
-/** A free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
+export { freePort };
+
+/** Polls `check` until it returns a value other than undefined (tests/helpers/processes.ts waitFor, positional form). */
+export function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number, everyMs = 500): Promise<T> {
+  return pollUntil(what, check, { deadlineMs: timeoutMs, everyMs });
 }
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Polls `check` until it returns a value other than undefined, or fails with `what` and the last error. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number, everyMs = 500): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message ?? String(last)}` : ""}`);
-    }
-    await sleep(everyMs);
-  }
 }
 
 /** Long-running children of the lane. */

@@ -71,7 +71,8 @@ async function main(): Promise<void> {
           ...(req.expectNoChanges ? { expectNoChanges: true } : {}),
           onEvent: (e) => {
             const m = e.resourcePreEvent?.metadata;
-            if (m && m.op !== "same") steps.push({ op: m.op, urn: m.urn, type: m.type, ...(m.diffs ? { diffs: m.diffs } : {}) });
+            // `read` is an existing object the program only reads (crds.prometheus: external): not a change.
+            if (m && m.op !== "same" && m.op !== "read") steps.push({ op: m.op, urn: m.urn, type: m.type, ...(m.diffs ? { diffs: m.diffs } : {}) });
           },
         });
         done({ ok: true, changeSummary: r.changeSummary as OpMap as Record<string, number>, steps });

@@ -71,7 +71,9 @@ build_tool() { # tool out-dir work-dir
       # The embedded schema, generated from the module's own files with the SDK's version (as the module's
       # generate.go does); the module zip ships schema.json and terraform-mapping.json but not the -embed copies.
       local mod
+      go mod download github.com/pulumi/pulumi-kubernetes/provider/v4   # `go list -m` reports no Dir before it is downloaded
       mod="$(go list -m -f '{{.Dir}}' github.com/pulumi/pulumi-kubernetes/provider/v4)"
+      [ -n "$mod" ] || { echo "the provider module was not downloaded" >&2; return 1; }
       node -e '
         const fs = require("fs");
         const [dir, version] = process.argv.slice(1);
@@ -94,7 +96,9 @@ build_tool() { # tool out-dir work-dir
       # npm). The build uses a copy of the module from the module cache with one placeholder page there (the
       # module cache itself is read-only and cannot be overlaid). The API, routing and notifiers are unaffected.
       local mod
+      go mod download github.com/prometheus/alertmanager   # `go list -m` reports no Dir before it is downloaded
       mod="$(go list -m -f '{{.Dir}}' github.com/prometheus/alertmanager)"
+      [ -n "$mod" ] || { echo "the alertmanager module was not downloaded" >&2; return 1; }
       cp -r "$mod" "$work/alertmanager-src"
       chmod -R u+w "$work/alertmanager-src"
       mkdir -p "$work/alertmanager-src/ui/app/dist"
