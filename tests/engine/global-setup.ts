@@ -10,32 +10,35 @@ import * as path from "node:path";
 
 const REPO = path.resolve(__dirname, "../..");
 
+/** A lane cluster directory (/tmp/oe-<suite>-<random>), as a path and inside a command line. */
+const LANE_DIR = /^oe-[a-z0-9]+-[A-Za-z0-9]+$/;
+
 export function cleanLeftovers(): string[] {
   const removed: string[] = [];
   const tmp = os.tmpdir();
-  const dirs = fs.readdirSync(tmp).filter((d) => /^oe-[a-z0-9]+-/.test(d)).map((d) => path.join(tmp, d));
-  if (dirs.length > 0) {
-    let ps = "";
-    try {
-      ps = execFileSync("ps", ["-eo", "pid=,args="], { encoding: "utf8" });
-    } catch {
-      /* no ps: nothing to kill */
-    }
-    for (const line of ps.split("\n")) {
-      const m = /^\s*(\d+)\s+(.*)$/.exec(line);
-      if (m && dirs.some((d) => m[2]!.includes(d))) {
-        try {
-          process.kill(Number(m[1]), "SIGKILL");
-          removed.push(`process ${m[1]}`);
-        } catch {
-          /* gone */
-        }
+  const inArgs = new RegExp(`${tmp.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/oe-[a-z0-9]+-[A-Za-z0-9]+`);
+  let ps = "";
+  try {
+    ps = execFileSync("ps", ["-eo", "pid=,args="], { encoding: "utf8" });
+  } catch {
+    /* no ps: nothing to kill */
+  }
+  // Every process started from a lane directory, also one whose directory is already gone (started after its
+  // suite removed it).
+  for (const line of ps.split("\n")) {
+    const m = /^\s*(\d+)\s+(.*)$/.exec(line);
+    if (m && Number(m[1]) !== process.pid && inArgs.test(m[2]!)) {
+      try {
+        process.kill(Number(m[1]), "SIGKILL");
+        removed.push(`process ${m[1]} (${m[2]!.slice(0, 120)})`);
+      } catch {
+        /* gone */
       }
     }
-    for (const d of dirs) {
-      fs.rmSync(d, { recursive: true, force: true });
-      removed.push(d);
-    }
+  }
+  for (const d of fs.readdirSync(tmp).filter((d) => LANE_DIR.test(d))) {
+    fs.rmSync(path.join(tmp, d), { recursive: true, force: true });
+    removed.push(path.join(tmp, d));
   }
   for (const f of fs.readdirSync(REPO).filter((f) => /^Pulumi\.engine-.*\.yaml$/.test(f))) {
     fs.rmSync(path.join(REPO, f));

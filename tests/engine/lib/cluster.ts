@@ -232,8 +232,9 @@ export class EngineCluster {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    for (const l of this.loops) l.stop();
-    this.operator?.stop();
+    // The loops first, waiting for an iteration in flight (the prometheus-operator watch may be starting it).
+    await Promise.all(this.loops.map((l) => l.stop()));
+    await this.operator?.stop();
     await this.webhooks?.stop();
     await this.procs.stopAll();
     await run(engineBin("kwokctl"), ["delete", "cluster", "--name", this.opts.name], { env: this.env(), timeoutMs: 60_000 }).catch(() => undefined);

@@ -72,12 +72,15 @@ export function sleep(ms: number): Promise<void> {
 /** Long-running children of the lane. */
 export class Processes {
   private readonly children: Array<{ name: string; child: ChildProcess; log: string }> = [];
+  private closed = false;
 
   constructor(readonly logDir: string) {
     fs.mkdirSync(logDir, { recursive: true });
   }
 
+  /** Starts a child; refused once {@link Processes.stopAll} ran (nothing may outlive the lane's cluster). */
   start(name: string, cmd: string, args: readonly string[], opts: SpawnOptions = {}): ChildProcess {
+    if (this.closed) throw new Error(`${name} not started: the lane's processes were stopped`);
     const log = path.join(this.logDir, `${name}.log`);
     const fd = fs.openSync(log, "a");
     const child = spawn(cmd, args, { ...opts, stdio: ["ignore", fd, fd], detached: true });
@@ -107,6 +110,7 @@ export class Processes {
 
   /** Kills every child (its whole process group), SIGTERM then SIGKILL after 5 s. */
   async stopAll(): Promise<void> {
+    this.closed = true;
     const all = this.children.splice(0);
     await Promise.all(all.map((c) => kill(c.child)));
   }
@@ -132,10 +136,16 @@ async function kill(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** Runs `fn` every `ms` without overlapping runs; errors are kept (see `lastError`) and do not stop the loop. */
+/**
+ * Runs `fn` every `ms` without overlapping runs; errors are kept (see `lastError`) and do not stop the loop.
+ * {@link Loop.stop} waits for a running iteration, and no iteration starts after it: an iteration still in flight
+ * when its owner shut down could otherwise start a process or a server after the owner stopped everything (a lane
+ * run in CI stayed alive after its last test that way).
+ */
 export class Loop {
   private timer: NodeJS.Timeout | undefined;
   private busy = false;
+  private stopped = false;
   lastError: unknown;
 
   constructor(
@@ -144,13 +154,14 @@ export class Loop {
   ) {}
 
   start(): this {
-    this.timer ??= setInterval(() => void this.tick(), this.ms);
+    if (!this.stopped) this.timer ??= setInterval(() => void this.tick(), this.ms);
     return this;
   }
 
-  /** Runs one iteration now (waits for a running one first). */
+  /** Runs one iteration now (waits for a running one first); nothing once stopped. */
   async tick(): Promise<void> {
     while (this.busy) await sleep(20);
+    if (this.stopped) return;
     this.busy = true;
     try {
       await this.fn();
@@ -162,8 +173,11 @@ export class Loop {
     }
   }
 
-  stop(): void {
+  /** Stops the timer and waits for an iteration in flight to end. */
+  async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    while (this.busy) await sleep(20);
   }
 }

@@ -55,8 +55,8 @@ export class OtelOperatorStandIn {
     this.loop.start();
   }
 
-  stop(): void {
-    this.loop.stop();
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** One pass now (tests call it to not wait for the next tick). */
@@ -256,7 +256,8 @@ export class WebhookStandIn {
   }
 
   async stop(): Promise<void> {
-    this.loop.stop();
+    // First the loop (a sync in flight may be about to open a server), then the servers.
+    await this.loop.stop();
     // close() waits for open connections: the API server keeps its webhook connections alive.
     await Promise.all(
       [...this.servers.values()].map((s) => {
