@@ -46,7 +46,7 @@ import {
   type NetworkPolicyObject,
   type WorkloadKey,
 } from "../../components/security/network-policies";
-import { flowAllowed, type CniModel, type Endpoint as NetEndpoint, type Policies } from "../helpers/network-model";
+import { flowAllowed, selects, type CniModel, type Endpoint as NetEndpoint, type Policies } from "../helpers/network-model";
 import {
   loadFacts,
   RENDER_CONTEXT,
@@ -70,21 +70,6 @@ function config(v: VariantName): ObserverConfig {
 // ---------------------------------------------------------------------------------------------------------------
 // Label selectors, pods and Services
 // ---------------------------------------------------------------------------------------------------------------
-
-type Selector = LabelSelector | { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] };
-
-function matches(sel: Selector, labels: Record<string, string>): boolean {
-  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) if (labels[k] !== v) return false;
-  for (const e of sel.matchExpressions ?? []) {
-    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
-    const val = labels[e.key];
-    if (e.operator === "In" && !(has && (e.values ?? []).includes(val!))) return false;
-    if (e.operator === "NotIn" && has && (e.values ?? []).includes(val!)) return false;
-    if (e.operator === "Exists" && !has) return false;
-    if (e.operator === "DoesNotExist" && has) return false;
-  }
-  return true;
-}
 
 interface Pod {
   id: string;
@@ -390,7 +375,7 @@ const WORLDS = Object.fromEntries(VARIANTS.map((v) => [v, world(v)])) as Record<
 
 function selectedPods(w: World, svc: ServiceFacts): Pod[] {
   if (!svc.selector) return [];
-  return w.pods.filter((p) => p.namespace === svc.namespace && matches({ matchLabels: svc.selector }, p.labels));
+  return w.pods.filter((p) => p.namespace === svc.namespace && selects({ matchLabels: svc.selector }, p.labels));
 }
 
 /** Container port a Service port lands on, for one pod (named targetPorts resolve per pod). */
@@ -547,7 +532,7 @@ describe.each(VARIANTS)("%s", (v) => {
   // 2 ----------------------------------------------------------------------------------------------------------
   describe("2. NetworkPolicies against the rendered pods", () => {
     const byId = (ids: string[]) => ids.sort();
-    const podsOf = (sel: LabelSelector) => w.pods.filter((p) => matches(sel, p.labels)).map((p) => p.id).sort();
+    const podsOf = (sel: LabelSelector) => w.pods.filter((p) => selects(sel, p.labels)).map((p) => p.id).sort();
     const replicaPods = (sts: string, n: number) => Array.from({ length: n }, (_, i) => `Pod/${sts}-${i}`);
     const releasePods = (...releases: string[]) => w.pods.filter((p) => releases.includes(p.release ?? "")).map((p) => p.id);
 
@@ -587,14 +572,14 @@ describe.each(VARIANTS)("%s", (v) => {
       const bad: string[] = [];
       const hasPort = (pods: Pod[], port: number, protocol: string) => pods.some((pod) => pod.containers.some((c) => c.ports.some((cp) => cp.containerPort === port && cp.protocol === protocol)));
       for (const p of w.policies) {
-        const targets = w.pods.filter((pod) => matches(p.spec.podSelector, pod.labels));
+        const targets = w.pods.filter((pod) => selects(p.spec.podSelector, pod.labels));
         for (const r of p.spec.ingress ?? []) {
           for (const port of r.ports ?? []) if (!hasPort(targets, port.port, port.protocol)) bad.push(`${p.metadata.name} ingress ${port.port}/${port.protocol}`);
         }
         for (const r of p.spec.egress ?? []) {
           const podPeers = (r.to ?? []).filter((peer) => peer.podSelector && !peer.namespaceSelector && !peer.ipBlock);
           if (podPeers.length === 0) continue;
-          const dst = w.pods.filter((pod) => podPeers.some((peer) => matches(peer.podSelector!, pod.labels)));
+          const dst = w.pods.filter((pod) => podPeers.some((peer) => selects(peer.podSelector!, pod.labels)));
           for (const port of r.ports ?? []) if (!hasPort(dst, port.port, port.protocol)) bad.push(`${p.metadata.name} egress ${port.port}/${port.protocol}`);
         }
       }
@@ -763,7 +748,7 @@ describe.each(VARIANTS)("%s", (v) => {
     });
 
     it("every chart ServiceMonitor carries both selection labels", () => {
-      const missing = Object.entries(w.f.serviceMonitors).filter(([, sm]) => !matches(prom.serviceMonitorSelector!, sm.ourLabels)).map(([n]) => n);
+      const missing = Object.entries(w.f.serviceMonitors).filter(([, sm]) => !selects(prom.serviceMonitorSelector!, sm.ourLabels)).map(([n]) => n);
       expect(missing).toEqual([]);
       expect(Object.keys(w.f.serviceMonitors).length).toBeGreaterThan(10);
     });
@@ -775,7 +760,7 @@ describe.each(VARIANTS)("%s", (v) => {
       for (const [name, sm] of Object.entries(w.f.serviceMonitors)) {
         if (external.has(name)) continue;
         const nss = sm.namespaceSelector?.matchNames ?? [sm.namespace];
-        const svcs = Object.entries(w.services).filter(([, s]) => nss.includes(s.namespace) && matches(sm.selector, s.labels));
+        const svcs = Object.entries(w.services).filter(([, s]) => nss.includes(s.namespace) && selects(sm.selector, s.labels));
         if (svcs.length === 0) bad.push(`${name}: selects no Service`);
         for (const e of sm.endpoints) {
           // A selected Service without the port yields no target (fine); at least one must have it.
@@ -792,7 +777,7 @@ describe.each(VARIANTS)("%s", (v) => {
     it("Prometheus may scrape every ServiceMonitor target of the namespace", () => {
       const promPod = w.pods.find((p) => p.id.startsWith("Pod/prometheus-"))!;
       for (const sm of Object.values(w.f.serviceMonitors)) {
-        for (const s of Object.values(w.services).filter((x) => x.namespace === w.cfg.namespace && matches(sm.selector, x.labels))) {
+        for (const s of Object.values(w.services).filter((x) => x.namespace === w.cfg.namespace && selects(sm.selector, x.labels))) {
           for (const e of sm.endpoints) {
             const sp = s.ports.find((p) => p.name === e.port);
             if (!sp) continue;
@@ -808,9 +793,9 @@ describe.each(VARIANTS)("%s", (v) => {
 
     it.each([COLLECTORS.gateway, COLLECTORS.agent])("the %s ServiceMonitor selects only the operator's monitoring Service, on its metrics port", (collector) => {
       const sm = collectorServiceMonitorBody(collector, w.cfg.namespace, LABELS);
-      expect(matches(prom.serviceMonitorSelector!, sm.metadata.labels)).toBe(true);
+      expect(selects(prom.serviceMonitorSelector!, sm.metadata.labels)).toBe(true);
       const scope = sm.spec.namespaceSelector.matchNames;
-      const selected = Object.entries(w.services).filter(([, s]) => scope.includes(s.namespace) && matches(sm.spec.selector, s.labels)).map(([n]) => n);
+      const selected = Object.entries(w.services).filter(([, s]) => scope.includes(s.namespace) && selects(sm.spec.selector, s.labels)).map(([n]) => n);
       expect(selected).toEqual([`${collector}-collector-monitoring`]);
       const svc = w.services[selected[0]!]!;
       for (const e of sm.spec.endpoints) {
@@ -823,13 +808,13 @@ describe.each(VARIANTS)("%s", (v) => {
     });
 
     it("the kernels PodMonitor is selected", () => {
-      expect(matches(prom.podMonitorSelector!, kernelsPodMonitor(w.cfg, LABELS).metadata.labels)).toBe(true);
+      expect(selects(prom.podMonitorSelector!, kernelsPodMonitor(w.cfg, LABELS).metadata.labels)).toBe(true);
     });
 
     it("our PrometheusRules and every chart default rule are selected", () => {
       // components/observer.ts gives Alerting `ruleSelectorLabels: RULE_SELECTOR_LABELS`, merged over the common labels.
-      for (const r of prometheusRuleBodies(w.cfg, { ...LABELS, ...RULE_SELECTOR_LABELS })) expect([r.metadata.name, matches(prom.ruleSelector!, r.metadata.labels)]).toEqual([r.metadata.name, true]);
-      const unselected = w.f.prometheusRules.filter((g) => !matches(prom.ruleSelector!, g.ourLabels)).flatMap((g) => g.names);
+      for (const r of prometheusRuleBodies(w.cfg, { ...LABELS, ...RULE_SELECTOR_LABELS })) expect([r.metadata.name, selects(prom.ruleSelector!, r.metadata.labels)]).toEqual([r.metadata.name, true]);
+      const unselected = w.f.prometheusRules.filter((g) => !selects(prom.ruleSelector!, g.ourLabels)).flatMap((g) => g.names);
       expect(unselected).toEqual([]);
       expect(w.f.prometheusRules.flatMap((g) => g.names).length).toBeGreaterThan(20);
     });
@@ -960,9 +945,9 @@ describe("collector selectors with a namespace long enough for the operator to s
     const { pod, services } = collectorObjects(collectorCRBody(collector, cfg, spec, LABELS));
     expect(pod.labels["app.kubernetes.io/instance"]!.length).toBeLessThanOrEqual(63);
     const wl = workloads(ns);
-    expect(matches((collector === COLLECTORS.gateway ? wl.gateway : wl.logAgent).selector, pod.labels)).toBe(true);
-    expect(matches(wl.collectors.selector, pod.labels)).toBe(true);
+    expect(selects((collector === COLLECTORS.gateway ? wl.gateway : wl.logAgent).selector, pod.labels)).toBe(true);
+    expect(selects(wl.collectors.selector, pod.labels)).toBe(true);
     const sm = collectorServiceMonitorBody(collector, ns, LABELS);
-    expect(Object.entries(services).filter(([, s]) => matches(sm.spec.selector, s.labels)).map(([n]) => n)).toEqual([`${collector}-collector-monitoring`]);
+    expect(Object.entries(services).filter(([, s]) => selects(sm.spec.selector, s.labels)).map(([n]) => n)).toEqual([`${collector}-collector-monitoring`]);
   });
 });
