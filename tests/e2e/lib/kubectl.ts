@@ -5,6 +5,8 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 
+import { run, type CommandResult } from "../../helpers/processes";
+
 /** `--kubeconfig <path> [--context <ctx>]`, put before every kubectl command. */
 export function kubectlBaseArgs(kubeconfig: string, context?: string): string[] {
   return ["--kubeconfig", kubeconfig, ...(context ? ["--context", context] : [])];
@@ -16,11 +18,8 @@ export function parsePortForwardPort(output: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-export interface RunResult {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+/** What a kubectl run gives back (the shared command runner's result). */
+export type RunResult = CommandResult;
 
 export class Kubectl {
   constructor(
@@ -32,34 +31,10 @@ export class Kubectl {
   /** Runs kubectl; never throws for a non-zero exit (see {@link ok}). */
   run(args: readonly string[], opts: { input?: string; timeoutMs?: number } = {}): Promise<RunResult> {
     const full = [...kubectlBaseArgs(this.kubeconfig, this.context), ...args];
-    return new Promise((resolve, reject) => {
-      const withInput = opts.input !== undefined;
-      const child = spawn(this.bin, full, { stdio: [withInput ? "pipe" : "ignore", "pipe", "pipe"] });
-      let stdout = "";
-      let stderr = "";
-      child.stdout?.on("data", (d: Buffer) => (stdout += d.toString("utf8")));
-      child.stderr?.on("data", (d: Buffer) => (stderr += d.toString("utf8")));
-      const timer = setTimeout(() => {
-        stderr += `\n(killed after ${opts.timeoutMs ?? 120_000} ms)`;
-        child.kill("SIGKILL");
-      }, opts.timeoutMs ?? 120_000);
-      child.on("error", (err) => {
-        clearTimeout(timer);
-        reject(
-          (err as NodeJS.ErrnoException).code === "ENOENT"
-            ? new Error(`kubectl was not found on PATH (${this.bin}); the e2e suite needs kubectl >= 1.25 (tests/e2e/README.md)`)
-            : err,
-        );
-      });
-      child.on("close", (code) => {
-        clearTimeout(timer);
-        resolve({ code, stdout, stderr });
-      });
-      if (child.stdin) {
-        // A kubectl that exits without reading stdin must not crash the suite with EPIPE.
-        child.stdin.on("error", () => undefined);
-        child.stdin.end(opts.input);
-      }
+    return run(this.bin, full, { ...(opts.input !== undefined ? { input: opts.input } : {}), timeoutMs: opts.timeoutMs ?? 120_000 }).catch((err: unknown) => {
+      throw (err as NodeJS.ErrnoException).code === "ENOENT"
+        ? new Error(`kubectl was not found on PATH (${this.bin}); the e2e suite needs kubectl >= 1.25 (tests/e2e/README.md)`)
+        : err;
     });
   }
 

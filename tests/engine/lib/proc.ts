@@ -8,56 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { freePort, waitFor as pollUntil } from "../../helpers/processes";
 
-export interface CommandResult {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs a command to completion (never throws for a non-zero exit; see {@link runOk}). */
-export function run(
-  cmd: string,
-  args: readonly string[],
-  opts: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string; timeoutMs?: number } = {},
-): Promise<CommandResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, {
-      env: opts.env ?? process.env,
-      ...(opts.cwd ? { cwd: opts.cwd } : {}),
-      stdio: [opts.input !== undefined ? "pipe" : "ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout!.on("data", (d: Buffer) => (stdout += d.toString("utf8")));
-    child.stderr!.on("data", (d: Buffer) => (stderr += d.toString("utf8")));
-    const timer = setTimeout(() => {
-      stderr += `\n(killed after ${opts.timeoutMs ?? 300_000} ms)`;
-      child.kill("SIGKILL");
-    }, opts.timeoutMs ?? 300_000);
-    child.on("error", (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    if (child.stdin) {
-      child.stdin.on("error", () => undefined);
-      child.stdin.end(opts.input);
-    }
-  });
-}
-
-/** {@link run}, failing with the command and its output when it exits non-zero. */
-export async function runOk(cmd: string, args: readonly string[], opts: Parameters<typeof run>[2] = {}): Promise<string> {
-  const r = await run(cmd, args, opts);
-  if (r.code !== 0) {
-    throw new Error(`${path.basename(cmd)} ${args.join(" ")} exited ${r.code}:\n${r.stderr.trim() || r.stdout.trim()}`.slice(0, 8000));
-  }
-  return r.stdout;
-}
-
+export { run, runOk, type CommandResult } from "../../helpers/processes";
 export { freePort };
 
 /** Polls `check` until it returns a value other than undefined (tests/helpers/processes.ts waitFor, positional form). */
