@@ -35,8 +35,8 @@ test("the two commands the README gives are real scripts, and CI runs the test c
   expect(pkg.engines.node).toBe(">=22");
   const ci = read(".ci/run");
   expect(ci).toMatch(/^npm test$/m);
-  // The real-engine lane runs on every submission, after npm test.
-  const lane = /^npm run test:engine\b/m.exec(ci);
+  // The real-engine lane runs on every submission, after npm test (under a time limit, so a hang fails the run).
+  const lane = /^(?:timeout [^\n#]*?)?npm run test:engine\b/m.exec(ci);
   expect(lane).not.toBeNull();
   expect(lane!.index).toBeGreaterThan(/^npm test$/m.exec(ci)!.index);
 });
