@@ -47,8 +47,18 @@ export function cleanLeftovers(): string[] {
   return removed;
 }
 
+/** Entries of the temporary directory the lane may leave: Jest's and Node's own caches. */
+const TOOL_CACHES = /^(jest_\w+|v8-compile-cache(-\d+)?|node-compile-cache)$/;
+
+/** What the temporary directory holds that no lane run may add to (read before the first suite). */
+export function tmpEntries(): Set<string> {
+  return new Set(fs.readdirSync(os.tmpdir()).filter((e) => !TOOL_CACHES.test(e)));
+}
+
 export default async function globalSetup(): Promise<void> {
   if (process.env.OBSERVER_ENGINE_KEEP) return;
   const removed = cleanLeftovers();
   if (removed.length) process.stdout.write(`[engine lane] removed leftovers of an interrupted run: ${removed.join(", ")}\n`);
+  // Read by the global teardown (same process: the suites run in band).
+  (globalThis as { observerLaneTmp?: Set<string> }).observerLaneTmp = tmpEntries();
 }

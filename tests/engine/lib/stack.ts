@@ -61,6 +61,8 @@ export class LaneStack {
   readonly stackFile: string;
   readonly logFile: string;
   private readonly backend: string;
+  /** TMPDIR of every Pulumi process of this stack (inside the cluster directory). */
+  private readonly tmp: string;
   private readonly passphrase = `observer-engine-${crypto.randomBytes(16).toString("hex")}`;
   private home = "";
   private created = false;
@@ -71,6 +73,8 @@ export class LaneStack {
     this.backend = path.join(opts.cluster.dir, `state-${opts.id}`);
     this.logFile = path.join(opts.cluster.dir, "logs", `pulumi-${opts.id}.log`);
     fs.mkdirSync(this.backend, { recursive: true });
+    this.tmp = path.join(opts.cluster.dir, `tmp-${opts.id}`);
+    fs.mkdirSync(this.tmp, { recursive: true });
   }
 
   env(): Record<string, string> {
@@ -83,6 +87,9 @@ export class LaneStack {
       PULUMI_SKIP_UPDATE_CHECK: "true",
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
       KUBECONFIG: this.opts.cluster.kubeconfig,
+      // The kubernetes provider writes a copy of the kubeconfig it is given to a new temporary file at every
+      // configure and never removes it: kept inside the cluster's directory, removed with it.
+      TMPDIR: this.tmp,
     };
   }
 
