@@ -212,12 +212,17 @@ test("the dev passphrase is refused for the prod profile even on a stack named d
 });
 
 test("the dev passphrase is refused when it comes from PULUMI_CONFIG_PASSPHRASE_FILE (as the CLI reads it: trimmed)", async () => {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "observer-pass-")), "passphrase");
-  fs.writeFileSync(file, "observer-dev-only-insecure\n");
-  await expect(
-    runProgram(PROD_CONFIG, load, { stack: "prod", env: { PULUMI_CONFIG_PASSPHRASE: undefined, PULUMI_CONFIG_PASSPHRASE_FILE: file } }),
-  ).rejects.toThrow(/refuses the dev passphrase \(from PULUMI_CONFIG_PASSPHRASE_FILE/);
-  // A real passphrase in the file is fine.
-  fs.writeFileSync(file, "a-real-secret\n");
-  await expect(runProgram(PROD_CONFIG, load, { stack: "prod", env: { PULUMI_CONFIG_PASSPHRASE: undefined, PULUMI_CONFIG_PASSPHRASE_FILE: file } })).resolves.toBeDefined();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "observer-pass-"));
+  const file = path.join(dir, "passphrase");
+  try {
+    fs.writeFileSync(file, "observer-dev-only-insecure\n");
+    await expect(
+      runProgram(PROD_CONFIG, load, { stack: "prod", env: { PULUMI_CONFIG_PASSPHRASE: undefined, PULUMI_CONFIG_PASSPHRASE_FILE: file } }),
+    ).rejects.toThrow(/refuses the dev passphrase \(from PULUMI_CONFIG_PASSPHRASE_FILE/);
+    // A real passphrase in the file is fine.
+    fs.writeFileSync(file, "a-real-secret\n");
+    await expect(runProgram(PROD_CONFIG, load, { stack: "prod", env: { PULUMI_CONFIG_PASSPHRASE: undefined, PULUMI_CONFIG_PASSPHRASE_FILE: file } })).resolves.toBeDefined();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -47,8 +47,17 @@ describe("npm run up/preview/destroy: prerequisite checks", () => {
   });
 });
 
+/** Temporary directories of this file, removed after it. */
+const made: string[] = [];
+const tempDir = (prefix: string): string => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+};
+afterAll(() => made.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
 describe("stack environment and commands", () => {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), "observer-home-"));
+  const home = tempDir("observer-home-");
 
   test("dev: local file backend and the dev passphrase, unless the user set their own", () => {
     expect(pulumiEnv({ HOME: home }, "/repo", "dev")).toEqual({
@@ -69,7 +78,7 @@ describe("stack environment and commands", () => {
   });
 
   const loggedIn = (current: string | undefined): string => {
-    const home = fs.mkdtempSync(path.join(os.tmpdir(), "observer-home-"));
+    const home = tempDir("observer-home-");
     fs.mkdirSync(path.join(home, ".pulumi"));
     fs.writeFileSync(path.join(home, ".pulumi", "credentials.json"), JSON.stringify(current === undefined ? {} : { current, accessTokens: {} }));
     return home;
@@ -119,7 +128,7 @@ describe("stack environment and commands", () => {
   });
 
   test("the kube context of the stack file is the one probed", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "observer-proj-"));
+    const dir = tempDir("observer-proj-");
     fs.writeFileSync(path.join(dir, "Pulumi.prod.yaml"), "config:\n  observer:profile: prod\n  observer:kubeContext: \"prod-eu-1\" # pinned\n");
     expect(stackKubeContext(dir, "prod")).toBe("prod-eu-1");
     expect(stackKubeContext(dir, "dev")).toBeUndefined();
